@@ -1,0 +1,68 @@
+"""Shared fixtures: seed JSON, a FakeServer on the test's loop, one on its own thread."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from anyio.from_thread import start_blocking_portal
+
+from virtnum import AsyncClient, Client
+from virtnum.testing import FakeServer
+
+DATA = Path(__file__).parent / "data"
+TOKEN = "secret-token-9f3b2c"
+
+
+def load_seed(name: str) -> Any:
+    """One of the seed examples under tests/data, parsed with the stdlib json module."""
+    return json.loads((DATA / name).read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def seed_number() -> dict[str, Any]:
+    return load_seed("seed_000_get_number.json")  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def seed_list() -> list[dict[str, Any]]:
+    return load_seed("seed_001_list_numbers.json")  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def seed_outbound() -> list[dict[str, Any]]:
+    return load_seed("seed_002_outbound_numbers.json")  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[FakeServer]:
+    """A FakeServer with 50 synthetic numbers on the test's own event loop."""
+    async with FakeServer(50, token=TOKEN) as fake:
+        yield fake
+
+
+@pytest.fixture
+async def client(server: FakeServer) -> AsyncIterator[AsyncClient]:
+    async with AsyncClient(TOKEN, base_url=server.url) as api:
+        yield api
+
+
+@pytest.fixture
+def threaded_server() -> Iterator[FakeServer]:
+    """A FakeServer on an event loop of its own thread, for the blocking Client."""
+    fake = FakeServer(50, token=TOKEN)
+    with start_blocking_portal() as portal:
+        portal.call(fake.start)
+        try:
+            yield fake
+        finally:
+            portal.call(fake.close)
+
+
+@pytest.fixture
+def sync_client(threaded_server: FakeServer) -> Iterator[Client]:
+    with Client(TOKEN, base_url=threaded_server.url) as api:
+        yield api

@@ -1,0 +1,167 @@
+"""``AsyncClient``: options, lifecycle, and the resources built on one transport."""
+
+from __future__ import annotations
+
+import enum
+import os
+import platform
+from types import TracebackType
+from typing import Any, Self
+
+import aiohttp
+import attrs
+
+from virtnum._errors import VirtnumError
+from virtnum._transport import Transport, TransportConfig
+from virtnum._validate import (
+    check_base_url,
+    check_non_negative_int,
+    check_positive_int,
+    check_timeout,
+    check_token,
+)
+from virtnum._version import __version__
+from virtnum.resources.numbers import AsyncNumbers
+
+__all__ = ["DEFAULT_BASE_URL", "NOT_GIVEN", "AsyncClient"]
+
+DEFAULT_BASE_URL = "https://simple-api.cp.megafon.ru"
+TOKEN_ENV = "VIRTNUM_TOKEN"
+BASE_URL_ENV = "VIRTNUM_BASE_URL"
+USER_AGENT = (
+    f"virtnum/{__version__} (python/{platform.python_version()}; aiohttp/{aiohttp.__version__})"
+)
+
+
+class _NotGiven(enum.Enum):
+    """Marks an option the caller did not pass, as distinct from passing ``None``."""
+
+    NOT_GIVEN = "NOT_GIVEN"
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN = _NotGiven.NOT_GIVEN
+
+
+def _timeout(total: float | None, connect: float | None) -> aiohttp.ClientTimeout:
+    return aiohttp.ClientTimeout(
+        total=check_timeout(total, "timeout"), connect=check_timeout(connect, "connect_timeout")
+    )
+
+
+class AsyncClient:
+    """The async client of the virtual-number Data API.
+
+    ``token`` falls back to ``$VIRTNUM_TOKEN`` and ``base_url`` to ``$VIRTNUM_BASE_URL``,
+    then to the production URL. The token is sent as given in ``Authorization``.
+    ``timeout`` (total) and ``connect_timeout`` are seconds, ``None`` for no limit.
+    ``trust_env=True`` lets aiohttp read proxy variables and ``~/.netrc``.
+    """
+
+    def __init__(
+        self,
+        token: str | None = None,
+        *,
+        base_url: str | None = None,
+        timeout: float | None = 30.0,
+        connect_timeout: float | None = 10.0,
+        max_retries: int = 2,
+        retry_after_cap: float = 60.0,
+        retry_post: bool = False,
+        session: aiohttp.ClientSession | None = None,
+        follow_redirects: bool = False,
+        trust_env: bool = False,
+        allow_insecure_http: bool = False,
+        max_connections: int = 100,
+    ) -> None:
+        if token is None:
+            token = os.environ.get(TOKEN_ENV)
+            if not token:
+                raise VirtnumError(
+                    f"no API token: pass token=... or set the {TOKEN_ENV} environment variable"
+                )
+        if base_url is None:
+            base_url = os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
+        if session is not None and not isinstance(session, aiohttp.ClientSession):
+            raise TypeError("session must be an aiohttp.ClientSession")
+        config = TransportConfig(
+            base_url=check_base_url(base_url, allow_insecure_http=allow_insecure_http),
+            token=check_token(token),
+            user_agent=USER_AGENT,
+            timeout=_timeout(timeout, connect_timeout),
+            max_retries=check_non_negative_int(max_retries, "max_retries"),
+            retry_after_cap=check_timeout(retry_after_cap, "retry_after_cap") or 0.0,
+            retry_non_idempotent=bool(retry_post),
+            follow_redirects=bool(follow_redirects),
+            trust_env=bool(trust_env),
+            max_connections=check_positive_int(max_connections, "max_connections"),
+        )
+        self._bind(Transport(config, session=session))
+
+    def _bind(self, transport: Transport) -> None:
+        self._transport = transport
+        self.numbers = AsyncNumbers(transport)
+
+    @property
+    def base_url(self) -> str:
+        return self._transport.config.base_url
+
+    @property
+    def max_retries(self) -> int:
+        return self._transport.config.max_retries
+
+    @property
+    def timeout(self) -> aiohttp.ClientTimeout:
+        return self._transport.config.timeout
+
+    def with_options(
+        self,
+        *,
+        timeout: float | _NotGiven | None = NOT_GIVEN,
+        connect_timeout: float | _NotGiven | None = NOT_GIVEN,
+        max_retries: int | _NotGiven = NOT_GIVEN,
+        retry_post: bool | _NotGiven = NOT_GIVEN,
+    ) -> Self:
+        """A client sharing this one's session with some options changed (per call use:
+        ``await client.with_options(max_retries=5).numbers.get(1)``). Closing it is a no-op."""
+        config = self._transport.config
+        current = config.timeout
+        changes: dict[str, Any] = {
+            "timeout": _timeout(
+                current.total if timeout is NOT_GIVEN else timeout,
+                current.connect if connect_timeout is NOT_GIVEN else connect_timeout,
+            )
+        }
+        if max_retries is not NOT_GIVEN:
+            changes["max_retries"] = check_non_negative_int(max_retries, "max_retries")
+        if retry_post is not NOT_GIVEN:
+            changes["retry_non_idempotent"] = bool(retry_post)
+        clone = object.__new__(type(self))
+        clone._bind(self._transport.copy(attrs.evolve(config, **changes)))
+        return clone
+
+    @property
+    def is_closed(self) -> bool:
+        return self._transport.is_closed
+
+    async def close(self) -> None:
+        """Close the session this client opened (not one the caller passed in); idempotent."""
+        await self._transport.close()
+
+    async def __aenter__(self) -> Self:
+        if self.is_closed:
+            raise VirtnumError("this client is closed; create a new one")
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r})"

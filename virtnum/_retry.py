@@ -1,0 +1,79 @@
+"""The retry policy as pure functions: whether to retry, and how long to wait first."""
+
+from __future__ import annotations
+
+import email.utils
+import random
+from collections.abc import Callable
+
+__all__ = [
+    "RETRYABLE_STATUSES",
+    "backoff_delay",
+    "parse_retry_after",
+    "should_retry",
+]
+
+#: Statuses worth another try: timeouts, conflicts, throttling and gateway failures.
+RETRYABLE_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
+_IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+BACKOFF_BASE = 0.5
+BACKOFF_CAP = 8.0
+
+
+def should_retry(
+    method: str,
+    status: int | None,
+    *,
+    attempt: int,
+    max_retries: int,
+    retry_non_idempotent: bool = False,
+) -> bool:
+    """Whether attempt number ``attempt`` (1-based) that failed deserves another try.
+
+    ``status`` is None when no response came (connection error or timeout).
+    """
+    if attempt > max_retries:
+        return False
+    if method.upper() not in _IDEMPOTENT and not retry_non_idempotent:
+        return False
+    return status is None or status in RETRYABLE_STATUSES
+
+
+def parse_retry_after(value: str | None, *, now: float) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (seconds or an HTTP date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            return None
+        seconds = when.timestamp() - now
+    if seconds != seconds or seconds in (float("inf"), float("-inf")):
+        return None
+    return max(0.0, seconds)
+
+
+def backoff_delay(
+    attempt: int,
+    *,
+    retry_after: float | None = None,
+    base: float = BACKOFF_BASE,
+    cap: float = BACKOFF_CAP,
+    rng: Callable[[], float] = random.random,
+) -> float:
+    """Delay before retrying after failed attempt ``attempt`` (1-based).
+
+    The server's ``retry_after`` wins when given; otherwise exponential backoff from
+    ``base`` capped at ``cap``, scaled by a random factor in [0.5, 1) so that many
+    clients failing together do not retry together.
+    """
+    if retry_after is not None:
+        return retry_after
+    exponential: float = min(cap, base * 2.0 ** (attempt - 1))
+    return exponential * (0.5 + 0.5 * rng())

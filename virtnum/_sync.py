@@ -1,0 +1,164 @@
+"""``Client``: the blocking facade. It runs AsyncClient's coroutines on an anyio portal.
+
+One portal (an event loop on a background thread) lives as long as the client, because
+an aiohttp session belongs to the loop that made it. Every public call is one hop.
+"""
+
+from __future__ import annotations
+
+import builtins
+import weakref
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from contextlib import ExitStack
+from types import TracebackType
+from typing import Any, Protocol, Self, TypeVar
+
+from anyio.from_thread import BlockingPortal, start_blocking_portal
+
+from virtnum._client import AsyncClient
+from virtnum._errors import VirtnumError
+from virtnum._pagination import PageIterator
+from virtnum.filters import Filter
+from virtnum.models import VirtualNumber
+from virtnum.resources.numbers import AsyncNumbers
+
+__all__ = ["Client"]
+
+T = TypeVar("T")
+
+
+class _Call(Protocol):
+    def __call__(self, func: Callable[..., Awaitable[T]], /, *args: Any) -> T: ...
+
+
+def _nothing() -> None:
+    """The finalizer of a copy made by ``with_options``: the original owns the thread."""
+
+
+def _shutdown(stack: ExitStack, portal: BlockingPortal, client: AsyncClient) -> None:
+    try:
+        portal.call(client.close)
+    finally:
+        stack.close()
+
+
+class Numbers:
+    """Blocking ``client.numbers``: each method runs its async twin on the portal."""
+
+    def __init__(self, call: _Call, numbers: AsyncNumbers) -> None:
+        self._call = call
+        self._numbers = numbers
+
+    def get(self, id: int) -> VirtualNumber:
+        """See ``AsyncNumbers.get``."""
+        return self._call(self._numbers.get, id)
+
+    def list(
+        self, filter: Filter | str | None = None, **where: Any
+    ) -> builtins.list[VirtualNumber]:
+        """See ``AsyncNumbers.list``."""
+        return self._call(lambda: self._numbers.list(filter, **where))
+
+    def list_outbound(self) -> builtins.list[VirtualNumber]:
+        """See ``AsyncNumbers.list_outbound``."""
+        return self._call(self._numbers.list_outbound)
+
+    def get_many(
+        self,
+        ids: Iterable[int],
+        *,
+        concurrency: int = 16,
+        return_exceptions: bool = False,
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> builtins.list[Any]:
+        """See ``AsyncNumbers.get_many``; ``on_progress`` runs on the client's thread."""
+        return self._call(
+            lambda: self._numbers.get_many(
+                ids,
+                concurrency=concurrency,
+                return_exceptions=return_exceptions,
+                on_progress=on_progress,
+            )
+        )
+
+    def iter(
+        self, filter: Filter | str | None = None, *, page_size: int | None = None, **where: Any
+    ) -> Iterator[VirtualNumber]:
+        """A lazy blocking iterator: one portal hop per page, not per number."""
+        pages = self._numbers.pages(filter, page_size=page_size, **where)
+        return _blocking_items(self._call, pages)
+
+
+def _blocking_items(call: _Call, pages: PageIterator[VirtualNumber]) -> Iterator[VirtualNumber]:
+    try:
+        while True:
+            try:
+                page = call(pages.__anext__)
+            except StopAsyncIteration:
+                return
+            yield from page
+    finally:
+        pages.stop()
+
+
+class Client:
+    """The blocking client: same arguments and methods as AsyncClient.
+
+    Safe to use from many threads at once and from inside a running event loop
+    (a notebook). Close it, or use ``with Client() as client:``.
+    """
+
+    _finalizer: weakref.finalize[..., Any]
+
+    def __init__(self, token: str | None = None, **options: Any) -> None:
+        async_client = AsyncClient(token, **options)  # validates before a thread starts
+        stack = ExitStack()
+        portal = stack.enter_context(start_blocking_portal())
+        self._bind(portal, async_client)
+        self._finalizer = weakref.finalize(self, _shutdown, stack, portal, async_client)
+
+    def _bind(self, portal: BlockingPortal, async_client: AsyncClient) -> None:
+        self._portal = portal
+        self._async = async_client
+        self.numbers = Numbers(self._call, async_client.numbers)
+
+    def _call(self, func: Callable[..., Awaitable[T]], *args: Any) -> T:
+        """Run ``func(*args)`` on the portal's loop and wait for its result."""
+        if self._async.is_closed:
+            raise VirtnumError("this client is closed; create a new one")
+        return self._portal.call(func, *args)
+
+    @property
+    def base_url(self) -> str:
+        return self._async.base_url
+
+    def with_options(self, **options: Any) -> Self:
+        """See ``AsyncClient.with_options``; the copy shares this client's thread and session."""
+        clone = object.__new__(type(self))
+        clone._bind(self._portal, self._async.with_options(**options))
+        clone._finalizer = weakref.finalize(clone, _nothing)
+        return clone
+
+    @property
+    def is_closed(self) -> bool:
+        return not self._finalizer.alive or self._async.is_closed
+
+    def close(self) -> None:
+        """Close the session and stop the background thread; idempotent."""
+        self._finalizer()
+
+    def __enter__(self) -> Self:
+        if self.is_closed:
+            raise VirtnumError("this client is closed; create a new one")
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Client(base_url={self.base_url!r})"

@@ -1,0 +1,141 @@
+"""The API's data as frozen, slotted attrs classes and tolerant string enums.
+
+Models know nothing of the network or of JSON parsing: ``_convert`` builds them.
+"""
+
+from __future__ import annotations
+
+import enum
+import threading
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+
+__all__ = ["NumberType", "Purpose", "RedirectNumber", "State", "VirtualNumber"]
+
+_MAX_UNKNOWN_MEMBERS = 1024
+_unknown_lock = threading.Lock()
+
+
+class _TolerantEnum(enum.StrEnum):
+    """A str enum that turns values it does not know into extra members.
+
+    The server may send a value the SDK has never seen; it comes back as a member
+    whose ``.value`` is the server's string, so a long list never fails over it.
+    """
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if not isinstance(value, str):
+            return None
+        alias = _ALIASES.get(value)
+        if alias is not None and alias in cls._value2member_map_:
+            return cls._value2member_map_[alias]
+        member = str.__new__(cls, value)
+        member._name_ = value.upper()
+        member._value_ = value
+        with _unknown_lock:
+            if len(cls._value2member_map_) < _MAX_UNKNOWN_MEMBERS:
+                member = cls._value2member_map_.setdefault(value, member)  # type: ignore[assignment]
+        return member
+
+    @property
+    def is_known(self) -> bool:
+        """Whether this value is one the SDK was built with (not one learned at run time)."""
+        return self._name_ in type(self).__members__
+
+
+# The documents spell "company" with a Cyrillic "с" (U+0441); users copy it from there.
+_ALIASES = {"\u0441ompany": "company"}
+
+
+class NumberType(_TolerantEnum):
+    """Kind of virtual number."""
+
+    DEF = "def"
+    ABC = "abc"
+    SIP_REGISTRATION = "sip_registration"
+    SIP_REDIRECTION = "sip_redirection"
+    TOLL_FREE = "toll_free"
+
+
+class Purpose(_TolerantEnum):
+    """What a number is used for."""
+
+    COMPANY = "company"
+    EMPLOYEE = "employee"
+    NOT_SPECIFIED = "not_specified"
+
+
+class State(_TolerantEnum):
+    """Life-cycle state of a number."""
+
+    ACTIVE = "active"
+    ACTIVATION = "activation"
+    DEBT_LOCK = "debt_lock"
+    UNCONFIRMED = "unconfirmed"
+    FREEZE = "freeze"
+    INACTIVE = "inactive"
+
+
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+def _read_only(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    if isinstance(value, MappingProxyType):
+        return value
+    return MappingProxyType(dict(value)) if value else _EMPTY
+
+
+@attrs.frozen
+class RedirectNumber:
+    """A number whose calls are redirected to a virtual number."""
+
+    id: int
+    number: str | None = None
+
+
+def _to_tuple(value: Any) -> tuple[RedirectNumber, ...]:
+    return () if value is None else tuple(value)
+
+
+@attrs.frozen
+class VirtualNumber:
+    """One virtual phone number of the account.
+
+    Every field but ``id`` may be missing from the server's answer and is then ``None``
+    (``from_redirect_numbers`` is then ``()``). Keys the SDK does not know are kept
+    in ``extra``, a read-only mapping.
+    """
+
+    id: int
+    number: str | None = None
+    comment: str | None = None
+    type: NumberType | None = None
+    purpose: Purpose | None = None
+    scenario_id: int | None = None
+    group_scenario_id: int | None = None
+    group_id: int | None = None
+    is_scenario_active: bool | None = None
+    is_group_scenario_active: bool | None = None
+    state: State | None = None
+    reason: str | None = None
+    from_redirect_numbers: tuple[RedirectNumber, ...] = attrs.field(default=(), converter=_to_tuple)
+    employee_id: int | None = None
+    redirect_number: str | None = None
+    dgn_number: str | None = None
+    region_name: str | None = None
+    app_id: int | None = None
+    nc_type: str | None = None
+    sip_uri: str | None = None
+    extra: Mapping[str, Any] = attrs.field(
+        default=_EMPTY, converter=_read_only, hash=False, repr=False
+    )
+
+
+#: The names of the API's fields of a virtual number (everything but ``extra``).
+VIRTUAL_NUMBER_FIELDS: tuple[str, ...] = tuple(
+    a.name for a in attrs.fields(VirtualNumber) if a.name != "extra"
+)

@@ -1,0 +1,154 @@
+"""``client.numbers``: the virtual-number endpoints."""
+
+from __future__ import annotations
+
+import asyncio
+import builtins
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from typing import Any
+
+from virtnum._convert import structure_list, structure_one
+from virtnum._errors import APIError
+from virtnum._pagination import PageIterator
+from virtnum._transport import Transport
+from virtnum._validate import check_id, check_ids, check_positive_int
+from virtnum.filters import Filter
+from virtnum.models import NumberType, Purpose, State, VirtualNumber
+
+__all__ = ["OUTBOUND", "AsyncNumbers"]
+
+_PATH = "/numbers/virtual-number"
+
+#: Numbers usable in outbound-call scenarios (the third seed method).
+OUTBOUND = Filter(type=[NumberType.DEF, NumberType.ABC], state=State.ACTIVE).exclude(
+    purpose=Purpose.NOT_SPECIFIED
+)
+
+
+def _query(filter: Filter | str | None, where: dict[str, Any]) -> list[tuple[str, str]]:
+    if filter is None:
+        base = Filter()
+    elif isinstance(filter, Filter):
+        base = filter
+    elif isinstance(filter, str):
+        base = Filter.parse(filter)
+    else:
+        raise TypeError(f"filter must be a Filter or a query string, got {type(filter).__name__}")
+    return (base.where(**where) if where else base).to_query()
+
+
+class AsyncNumbers:
+    """Virtual numbers of the account: get one, list, page through, bulk-get."""
+
+    def __init__(self, transport: Transport) -> None:
+        self._transport = transport
+
+    def _url(self, path: str) -> str:
+        return self._transport.config.base_url + path
+
+    async def get(self, id: int) -> VirtualNumber:
+        """``GET /numbers/virtual-number/{id}``: one number; NotFoundError if unknown."""
+        path = f"{_PATH}/{check_id(id)}"
+        data = await self._transport.request("GET", path)
+        return structure_one(data, VirtualNumber, method="GET", url=self._url(path))
+
+    async def _fetch(self, query: list[tuple[str, str]]) -> Any:
+        return await self._transport.request("GET", _PATH, params=query or None)
+
+    def _structure(self, data: Any) -> builtins.list[VirtualNumber]:
+        return structure_list(data, VirtualNumber, method="GET", url=self._url(_PATH))
+
+    async def list(
+        self, filter: Filter | str | None = None, **where: Any
+    ) -> builtins.list[VirtualNumber]:
+        """``GET /numbers/virtual-number?...``: every number matching the filter.
+
+        ``where`` uses the API's spelling: ``list(type=["def", "abc"], purpose__ne=...)``.
+        """
+        return self._structure(await self._fetch(_query(filter, where)))
+
+    def pages(
+        self, filter: Filter | str | None = None, *, page_size: int | None = None, **where: Any
+    ) -> PageIterator[VirtualNumber]:
+        """Like ``iter`` but yields whole pages (lists); arguments are checked now."""
+        if page_size is not None:
+            check_positive_int(page_size, "page_size")
+        return PageIterator(self._fetch, self._structure, _query(filter, where), page_size)
+
+    def iter(
+        self, filter: Filter | str | None = None, *, page_size: int | None = None, **where: Any
+    ) -> AsyncIterator[VirtualNumber]:
+        """Numbers as they arrive; with ``page_size`` they are fetched a page at a time.
+
+        A page with a malformed record raises ResponseValidationError when it arrives,
+        its good records in ``.partial``.
+        """
+        return _items(self.pages(filter, page_size=page_size, **where))
+
+    async def list_outbound(self) -> builtins.list[VirtualNumber]:
+        """Numbers usable for outbound calls: purpose set, state active, type def or abc."""
+        return await self.list(OUTBOUND)
+
+    async def get_many(
+        self,
+        ids: Iterable[int],
+        *,
+        concurrency: int = 16,
+        return_exceptions: bool = False,
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> builtins.list[Any]:
+        """One ``get`` per id with at most ``concurrency`` in flight, results in ``ids`` order.
+
+        On a failure the requests still in flight are cancelled and the error of the
+        first request to fail is raised. With ``return_exceptions=True`` every id gets
+        its result or its APIError, in place, and nothing is cancelled.
+        ``on_progress(done, total)`` is called on the event loop after each id.
+        """
+        id_list = check_ids(ids)
+        check_positive_int(concurrency, "concurrency")
+        total = len(id_list)
+        results: builtins.list[Any] = [None] * total
+        pending = iter(enumerate(id_list))
+        done = 0
+
+        async def worker() -> None:
+            nonlocal done
+            for index, number_id in pending:
+                try:
+                    results[index] = await self.get(number_id)
+                except APIError as exc:
+                    if not return_exceptions:
+                        raise
+                    results[index] = exc
+                done += 1
+                if on_progress is not None:
+                    on_progress(done, total)
+
+        workers = [asyncio.ensure_future(worker()) for _ in range(min(concurrency, len(id_list)))]
+        try:
+            await _first_failure(workers)
+        finally:
+            for task in workers:
+                task.cancel()
+            await asyncio.gather(*workers, return_exceptions=True)
+        return results
+
+
+async def _first_failure(tasks: Sequence[asyncio.Future[None]]) -> None:
+    """Wait for all tasks; raise the first exception as soon as one fails."""
+    if not tasks:
+        return
+    done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+    for task in done:
+        failure = task.exception()
+        if failure is not None:
+            raise failure
+
+
+async def _items(pages: PageIterator[VirtualNumber]) -> AsyncIterator[VirtualNumber]:
+    try:
+        async for page in pages:
+            for item in page:
+                yield item
+    finally:
+        await pages.aclose()

@@ -1,0 +1,244 @@
+"""FakeServer: the Data API's virtual-number endpoints on 127.0.0.1, for tests and demos."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+from collections.abc import Iterable, Mapping
+from types import TracebackType
+from typing import Any, Self
+
+import attrs
+from aiohttp import web
+
+from virtnum.testing._data import synthetic_numbers
+from virtnum.testing._faults import Fault, Faults
+
+try:
+    import orjson
+
+    def _dumps(obj: Any) -> bytes:
+        return orjson.dumps(obj)
+except ImportError:  # pragma: no cover
+
+    def _dumps(obj: Any) -> bytes:
+        return json.dumps(obj, ensure_ascii=False).encode()
+
+
+__all__ = ["FakeServer", "RecordedRequest"]
+
+_PATH = "/numbers/virtual-number"
+_CONTROL = {"_sort", "_order", "_page", "_limit"}
+
+
+@attrs.frozen
+class RecordedRequest:
+    """A request the server received: method, path, query pairs and headers."""
+
+    method: str
+    path: str
+    query: tuple[tuple[str, str], ...]
+    headers: Mapping[str, str] = attrs.field(repr=False)
+    body: bytes = attrs.field(repr=False, default=b"")
+
+
+def _text(value: Any) -> str:
+    """How a JSON value is spelled in a query string."""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return "null" if value is None else str(value)
+
+
+def _json(data: Any, status: int = 200) -> web.Response:
+    return web.Response(
+        body=_dumps(data), status=status, content_type="application/json", charset="utf-8"
+    )
+
+
+def _error(status: int, message: str) -> web.Response:
+    return _json({"error": message}, status)
+
+
+class FakeServer:
+    """An aiohttp server on 127.0.0.1 (a free port) speaking the virtual-number API.
+
+    ``numbers`` is a count of synthetic records or the records themselves (dicts as the
+    API returns them). Requests need ``Authorization: <token>``. ``faults`` injects
+    failures; ``requests`` records what arrived (unless ``record_requests=False``);
+    ``peak_in_flight`` is the most requests it was handling at once.
+    """
+
+    def __init__(
+        self,
+        numbers: int | Iterable[Mapping[str, Any]] = 100,
+        *,
+        token: str = "test-token",
+        host: str = "127.0.0.1",
+        port: int = 0,
+        seed: int = 0,
+        record_requests: bool = True,
+    ) -> None:
+        records = synthetic_numbers(numbers, seed=seed) if isinstance(numbers, int) else numbers
+        self.numbers: dict[int, dict[str, Any]] = {r["id"]: dict(r) for r in records}
+        self.token = token
+        self.faults = Faults(seed)
+        self.requests: list[RecordedRequest] = []
+        self.in_flight = 0
+        self.peak_in_flight = 0
+        self._record = record_requests
+        self._host = host
+        self._port = port
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+
+    def _app(self) -> web.Application:
+        app = web.Application(middlewares=[self._middleware])
+        app.router.add_get(_PATH, self._list)
+        app.router.add_get(_PATH + "/{id}", self._get)
+        self._add_write_routes(app)
+        return app
+
+    def _add_write_routes(self, app: web.Application) -> None:
+        """Hook for the write endpoints (none in this version)."""
+
+    async def start(self) -> Self:
+        """Start serving; ``url`` is set once this returns."""
+        if self._runner is not None:
+            return self
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        runner = web.AppRunner(
+            self._app(), access_log=None, handle_signals=False, shutdown_timeout=0.5
+        )
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind((self._host, self._port))
+            await runner.setup()
+            await web.SockSite(runner, sock).start()
+        except BaseException:
+            sock.close()
+            await runner.cleanup()
+            raise
+        self._runner = runner
+        host, port = sock.getsockname()[:2]
+        self.url = f"http://{host}:{port}"
+        return self
+
+    async def close(self) -> None:
+        """Stop serving and drop open connections; safe to call twice."""
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            await runner.cleanup()
+
+    async def __aenter__(self) -> Self:
+        return await self.start()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    async def serve_forever(self) -> None:
+        """Start (if needed) and serve until cancelled."""
+        await self.start()
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await self.close()
+
+    def __repr__(self) -> str:
+        return f"<FakeServer {self.url or 'not started'} numbers={len(self.numbers)}>"
+
+    @web.middleware
+    async def _middleware(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        self.in_flight += 1
+        self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+        try:
+            return await self._respond(request, handler)
+        finally:
+            self.in_flight -= 1
+
+    async def _respond(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        if self._record:
+            self.requests.append(
+                RecordedRequest(
+                    request.method,
+                    request.path,
+                    tuple(request.query.items()),
+                    dict(request.headers),
+                    await request.read(),
+                )
+            )
+        fault = self.faults.pick(request.path) if self.faults.rules else None
+        if fault is not None and fault.kind != "delay":
+            return await self._inject(request, fault)
+        if fault is not None:
+            await asyncio.sleep(fault.seconds)
+        if request.headers.get("Authorization") != self.token:
+            return _error(401, "invalid token")
+        response: web.StreamResponse = await handler(request)
+        return response
+
+    async def _inject(self, request: web.Request, fault: Fault) -> web.StreamResponse:
+        if fault.kind == "fail":
+            headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
+            return web.Response(
+                status=fault.status,
+                body=fault.body,
+                headers=headers,
+                content_type="application/json",
+            )
+        if fault.kind == "garbage":
+            return web.Response(status=fault.status, body=fault.body, content_type="text/html")
+        transport = request.transport
+        if fault.kind == "reset" and transport is not None:
+            transport.abort()
+            raise asyncio.CancelledError  # the connection is gone; nothing more to send
+        body = _dumps(list(self.numbers.values())[:2])
+        response = web.StreamResponse(status=200)
+        response.content_type = "application/json"
+        response.content_length = len(body)
+        await response.prepare(request)
+        await response.write(body[: len(body) // 2])
+        if transport is not None:
+            transport.close()
+        return response
+
+    async def _get(self, request: web.Request) -> web.Response:
+        text = request.match_info["id"]
+        record = self.numbers.get(int(text)) if text.isdigit() else None
+        if record is None:
+            return _error(404, "virtual number not found")
+        return _json(record)
+
+    async def _list(self, request: web.Request) -> web.Response:
+        query = request.query
+        records: Iterable[dict[str, Any]] = self.numbers.values()
+        for key in query.keys() - _CONTROL:
+            field, _, operator = key.partition("__")
+            if operator not in ("", "ne"):
+                return _error(400, f"unknown operator {operator}")
+            wanted = set(query.getall(key))
+            negate = operator == "ne"
+            records = [r for r in records if (_text(r.get(field)) in wanted) != negate]
+        records = list(records)
+        if "_sort" in query:
+            field = query["_sort"]
+            present = [r for r in records if r.get(field) is not None]
+            present.sort(key=lambda r: r[field], reverse=query.get("_order") == "desc")
+            records = present + [r for r in records if r.get(field) is None]
+        if "_limit" in query or "_page" in query:
+            try:
+                limit = int(query.get("_limit", "10"))
+                page = int(query.get("_page", "1"))
+            except ValueError:
+                return _error(400, "_page and _limit must be integers")
+            if limit <= 0 or page <= 0:
+                return _error(400, "_page and _limit must be positive")
+            records = records[(page - 1) * limit : page * limit]
+        return _json(records)
