@@ -46,9 +46,7 @@ def _rows(numbers: Iterable[VirtualNumber], fields: Sequence[str]) -> Iterable[d
         yield {name: data.get(name) for name in fields}
 
 
-def render(
-    numbers: Iterable[VirtualNumber], fmt: str, fields: Sequence[str], out: IO[str]
-) -> int:
+def render(numbers: Iterable[VirtualNumber], fmt: str, fields: Sequence[str], out: IO[str]) -> int:
     """Write ``numbers`` to ``out`` in ``fmt``, streaming where the format allows; return count."""
     count = 0
     if fmt == "jsonl":

@@ -1,0 +1,119 @@
+"""The blocking Client: same behaviour as AsyncClient, through one portal thread."""
+
+from __future__ import annotations
+
+import gc
+import threading
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from virtnum import Client, NotFoundError, VirtnumError, VirtualNumber
+from virtnum._convert import structure_one
+from virtnum.testing import FakeServer
+
+from .conftest import TOKEN
+
+
+def portal_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if "portal" in t.name]
+
+
+def test_get_list_outbound_and_get_many(sync_client: Client, threaded_server: FakeServer) -> None:
+    records = threaded_server.numbers
+    assert sync_client.numbers.get(5) == structure_one(records[5], VirtualNumber)
+    assert [n.id for n in sync_client.numbers.list()] == list(records)
+    assert [n.id for n in sync_client.numbers.list(type="def")] == [
+        r["id"] for r in records.values() if r["type"] == "def"
+    ]
+    outbound = sync_client.numbers.list_outbound()
+    assert outbound
+    assert all(n.state == "active" for n in outbound)
+    assert [n.id for n in sync_client.numbers.get_many([4, 2, 9], concurrency=2)] == [4, 2, 9]
+
+
+def test_errors_are_the_async_clients(sync_client: Client) -> None:
+    with pytest.raises(NotFoundError):
+        sync_client.numbers.get(4242)
+    with pytest.raises(ValueError, match="id"):
+        sync_client.numbers.get(0)
+
+
+def test_iter_is_lazy_one_request_per_page(
+    sync_client: Client, threaded_server: FakeServer
+) -> None:
+    before = len(threaded_server.requests)
+    iterator = sync_client.numbers.iter(page_size=10)
+    assert len(threaded_server.requests) == before  # nothing sent until asked
+    first = next(iterator)
+    assert first.id == 1
+    assert len(threaded_server.requests) == before + 1
+    rest = list(iterator)
+    assert [first.id] + [n.id for n in rest] == list(threaded_server.numbers)
+
+
+def test_breaking_out_of_iter_stops_paging(
+    sync_client: Client, threaded_server: FakeServer
+) -> None:
+    before = len(threaded_server.requests)
+    for number in sync_client.numbers.iter(page_size=5):
+        if number.id == 3:
+            break
+    gc.collect()
+    assert len(threaded_server.requests) == before + 1
+
+
+def test_eight_threads_share_one_client(sync_client: Client, threaded_server: FakeServer) -> None:
+    ids = list(range(1, 51)) * 4
+    with ThreadPoolExecutor(8) as pool:
+        numbers = list(pool.map(sync_client.numbers.get, ids))
+    assert [n.id for n in numbers] == ids
+    assert numbers[7] == structure_one(threaded_server.numbers[8], VirtualNumber)
+
+
+async def test_works_inside_a_running_event_loop(sync_client: Client) -> None:
+    # A notebook cell runs inside a loop; the blocking call must not need that loop.
+    assert sync_client.numbers.get(3).id == 3
+    assert len(list(sync_client.numbers.iter(page_size=20))) == 50
+
+
+def test_close_stops_the_thread_and_is_idempotent(threaded_server: FakeServer) -> None:
+    before = len(portal_threads())
+    client = Client(TOKEN, base_url=threaded_server.url)
+    assert len(portal_threads()) == before + 1
+    client.numbers.get(1)
+    client.close()
+    client.close()
+    assert len(portal_threads()) == before
+    with pytest.raises(VirtnumError, match="closed"):
+        client.numbers.get(1)
+
+
+def test_a_forgotten_client_is_cleaned_up_without_warnings(threaded_server: FakeServer) -> None:
+    before = len(portal_threads())
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        client = Client(TOKEN, base_url=threaded_server.url)
+        client.numbers.get(1)
+        del client
+        gc.collect()
+    assert len(portal_threads()) == before
+    assert not [w for w in caught if "nclosed" in str(w.message)]
+
+
+def test_with_options_shares_the_thread(threaded_server: FakeServer) -> None:
+    with Client(TOKEN, base_url=threaded_server.url) as client:
+        threads = len(portal_threads())
+        patient = client.with_options(max_retries=5, timeout=60)
+        assert len(portal_threads()) == threads
+        assert patient.numbers.get(2).id == 2
+        patient.close()  # the copy does not own the thread or the session
+        assert client.numbers.get(2).id == 2
+
+
+def test_bad_arguments_fail_before_a_thread_starts() -> None:
+    before = len(portal_threads())
+    with pytest.raises(ValueError, match="max_retries"):
+        Client(TOKEN, base_url="http://127.0.0.1:1", max_retries=-1)
+    assert len(portal_threads()) == before
