@@ -137,7 +137,7 @@ def list_numbers(
     async def job(client: AsyncClient) -> list[VirtualNumber]:
         return [n async for n in client.numbers.iter(query, page_size=page_size)]
 
-    render(_run(settings, job), fmt, columns, click.get_text_stream("stdout"))
+    render(_run(settings, job), fmt, columns, sys.stdout)
 
 
 def _read_ids(ids: Sequence[str]) -> Iterator[int]:
@@ -175,7 +175,7 @@ def get_numbers(
                 on_progress=lambda done, _: progress.update(task, completed=done),
             )
 
-    render(_run(settings, job), fmt, columns, click.get_text_stream("stdout"))
+    render(_run(settings, job), fmt, columns, sys.stdout)
 
 
 @numbers.command("outbound")
@@ -186,7 +186,7 @@ def outbound(settings: Settings, fmt: str, fields: str | None) -> None:
     """Numbers usable for outbound calls (purpose set, active, def or abc)."""
     columns = parse_fields(fields)
     rows = _run(settings, lambda client: client.numbers.list_outbound())
-    render(rows, fmt, columns, click.get_text_stream("stdout"))
+    render(rows, fmt, columns, sys.stdout)
 
 
 @cli.command()
@@ -195,7 +195,7 @@ def demo(count: int) -> None:
     """Run the three seed calls against an embedded fake server (no account needed)."""
     from virtnum.cli._demo import run_demo
 
-    asyncio.run(run_demo(count, click.get_text_stream("stdout")))
+    asyncio.run(run_demo(count, sys.stdout))
 
 
 @cli.command("fake-server")
