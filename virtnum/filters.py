@@ -23,7 +23,7 @@ from virtnum.models import VIRTUAL_NUMBER_FIELDS, VirtualNumber
 __all__ = ["Filter"]
 
 _OPERATORS = ("ne",)
-_INT = re.compile(r"-?[0-9]+")
+_INT = re.compile(r"-?[0-9]{1,30}")
 _PAGING = {"_page", "_limit"}
 
 
@@ -66,6 +66,8 @@ def _encode(key: str, field: str, value: Any) -> str:
             return "true" if value else "false"
     elif kind is int:
         if type(value) is int:
+            if abs(value) >= 10**30:
+                raise ValueError(f"filter {key!r}: integer out of range")
             return str(value)
     elif kind is str:
         if isinstance(value, str) and not isinstance(value, enum.Enum):

@@ -34,7 +34,7 @@ class _TolerantEnum(enum.StrEnum):
         if alias is not None and alias in cls._value2member_map_:
             return cls._value2member_map_[alias]
         member = str.__new__(cls, value)
-        member._name_ = value.upper()
+        member._name_ = value
         member._value_ = value
         with _unknown_lock:
             if len(cls._value2member_map_) < _MAX_UNKNOWN_MEMBERS:
@@ -44,7 +44,7 @@ class _TolerantEnum(enum.StrEnum):
     @property
     def is_known(self) -> bool:
         """Whether this value is one the SDK was built with (not one learned at run time)."""
-        return self._name_ in type(self).__members__
+        return type(self)._member_map_.get(self._name_) is self
 
 
 # The documents spell "company" with a Cyrillic "с" (U+0441); users copy it from there.
@@ -84,8 +84,7 @@ _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
 def _read_only(value: Mapping[str, Any]) -> Mapping[str, Any]:
-    if isinstance(value, MappingProxyType):
-        return value
+    """A private read-only copy, so later changes to the caller's dict cannot leak in."""
     return MappingProxyType(dict(value)) if value else _EMPTY
 
 

@@ -1,4 +1,4 @@
-"""Fault injection for FakeServer: fail, reset, delay, truncate or garble responses."""
+"""Fault injection for FakeServer: fail, reset, delay, truncate, garble or redirect."""
 
 from __future__ import annotations
 
@@ -96,6 +96,17 @@ class Faults:
     ) -> Fault:
         """Answer ``status`` with a body that is not the API's JSON (a proxy's page)."""
         return self._add(Fault("garbage", count, fraction, status, body=body))
+
+    def redirect(
+        self,
+        location: str,
+        *,
+        status: int = 302,
+        count: int | None = None,
+        fraction: float | None = None,
+    ) -> Fault:
+        """Answer with a redirect to ``location`` (an absolute URL or a path)."""
+        return self._add(Fault("redirect", count, fraction, status, body=location.encode()))
 
     def clear(self) -> None:
         """Remove every rule (the counts in ``injected`` stay)."""

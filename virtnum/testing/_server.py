@@ -68,7 +68,8 @@ class FakeServer:
     ``numbers`` is a count of synthetic records or the records themselves (dicts as the
     API returns them). Requests need ``Authorization: <token>``. ``faults`` injects
     failures; ``requests`` records what arrived (unless ``record_requests=False``);
-    ``peak_in_flight`` is the most requests it was handling at once.
+    ``requests_served`` counts them all and ``peak_in_flight`` is the most it was
+    handling at once.
     """
 
     def __init__(
@@ -88,6 +89,7 @@ class FakeServer:
         self.requests: list[RecordedRequest] = []
         self.in_flight = 0
         self.peak_in_flight = 0
+        self.requests_served = 0
         self._record = record_requests
         self._host = host
         self._port = port
@@ -157,6 +159,7 @@ class FakeServer:
     @web.middleware
     async def _middleware(self, request: web.Request, handler: Any) -> web.StreamResponse:
         self.in_flight += 1
+        self.requests_served += 1
         self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
         try:
             return await self._respond(request, handler)
@@ -193,6 +196,8 @@ class FakeServer:
                 headers=headers,
                 content_type="application/json",
             )
+        if fault.kind == "redirect":
+            return web.Response(status=fault.status, headers={"Location": fault.body.decode()})
         if fault.kind == "garbage":
             return web.Response(status=fault.status, body=fault.body, content_type="text/html")
         transport = request.transport

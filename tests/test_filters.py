@@ -1,0 +1,431 @@
+"""Filter: the API's query language as an immutable, validated builder."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+import attrs
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from virtnum import Filter, NumberType, Purpose, State
+
+SEED_QUERY = "purpose__ne=not_specified&state=active&type=def&type=abc"
+
+INT_FIELDS = ("id", "scenario_id", "group_scenario_id", "group_id", "employee_id", "app_id")
+BOOL_FIELDS = ("is_scenario_active", "is_group_scenario_active")
+ENUM_FIELDS: dict[str, Any] = {"type": NumberType, "purpose": Purpose, "state": State}
+STR_FIELDS = (
+    "number",
+    "comment",
+    "reason",
+    "redirect_number",
+    "dgn_number",
+    "region_name",
+    "nc_type",
+    "sip_uri",
+)
+
+
+def _seed_filter() -> Filter:
+    return Filter(type=[NumberType.DEF, NumberType.ABC], state=State.ACTIVE).exclude(
+        purpose=Purpose.NOT_SPECIFIED
+    )
+
+
+# ---------------------------------------------------------------------------
+# the seed query
+
+
+def test_seed_query_string() -> None:
+    assert str(_seed_filter()) == SEED_QUERY
+
+
+def test_seed_query_pairs() -> None:
+    assert _seed_filter().to_query() == [
+        ("purpose__ne", "not_specified"),
+        ("state", "active"),
+        ("type", "def"),
+        ("type", "abc"),
+    ]
+
+
+def test_seed_filter_equals_parsed_query() -> None:
+    built = _seed_filter()
+    parsed = Filter.parse(SEED_QUERY)
+    assert parsed == built
+    assert hash(parsed) == hash(built)
+    assert parsed.to_query() == built.to_query()
+    assert Filter.parse("?" + SEED_QUERY) == built
+
+
+def test_seed_filter_from_plain_strings() -> None:
+    built = Filter(type=["def", "abc"], state="active").exclude(purpose="not_specified")
+    assert built == _seed_filter()
+    assert Filter(type=["def", "abc"], state="active", purpose__ne="not_specified") == built
+
+
+def test_keyword_order_does_not_matter() -> None:
+    a = Filter(state="active", type="def")
+    b = Filter(type="def", state="active")
+    assert a == b
+    assert a.to_query() == [("state", "active"), ("type", "def")]
+
+
+def test_repr_shows_the_query() -> None:
+    assert repr(_seed_filter()) == f"Filter.parse({SEED_QUERY!r})"
+
+
+def test_empty_filter() -> None:
+    empty = Filter()
+    assert empty.to_query() == []
+    assert str(empty) == ""
+    assert not empty
+    assert Filter.parse("") == empty
+    assert _seed_filter()
+
+
+# ---------------------------------------------------------------------------
+# sorting
+
+
+def test_order_by_descending() -> None:
+    f = _seed_filter().order_by("-number")
+    assert f.to_query()[-2:] == [("_sort", "number"), ("_order", "desc")]
+    assert f.to_query()[:-2] == _seed_filter().to_query()
+    assert str(f) == SEED_QUERY + "&_sort=number&_order=desc"
+
+
+def test_order_by_ascending() -> None:
+    assert Filter().order_by("id").to_query() == [("_sort", "id"), ("_order", "asc")]
+
+
+def test_order_by_replaces_previous_order() -> None:
+    f = Filter(id=1).order_by("id").order_by("-app_id")
+    assert f.to_query() == [("id", "1"), ("_sort", "app_id"), ("_order", "desc")]
+
+
+def test_sort_stays_last_after_where() -> None:
+    f = Filter().order_by("-number").where(type="def")
+    assert f.to_query() == [("type", "def"), ("_sort", "number"), ("_order", "desc")]
+
+
+def test_parse_sort() -> None:
+    assert Filter.parse("_sort=number&_order=desc") == Filter().order_by("-number")
+    assert Filter.parse("_sort=id") == Filter().order_by("id")
+    assert Filter.parse("_order=asc&_sort=id&state=active") == Filter(state="active").order_by("id")
+
+
+@pytest.mark.parametrize("field", ["unknown", "-unknown", "number__ne", "from_redirect_numbers"])
+def test_order_by_unknown_field(field: str) -> None:
+    with pytest.raises(ValueError, match=r"unknown|not a field"):
+        Filter().order_by(field)
+
+
+def test_order_by_non_str() -> None:
+    with pytest.raises(TypeError):
+        Filter().order_by(1)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["_order=desc", "_sort=number&_order=up", "_sort=number&_sort=id", "_sort=nope"],
+)
+def test_parse_bad_sort(query: str) -> None:
+    with pytest.raises(ValueError):  # noqa: PT011
+        Filter.parse(query)
+
+
+# ---------------------------------------------------------------------------
+# values
+
+
+def test_bool_encodes_true_false() -> None:
+    assert Filter(is_scenario_active=True).to_query() == [("is_scenario_active", "true")]
+    assert Filter(is_group_scenario_active=False).to_query() == [
+        ("is_group_scenario_active", "false")
+    ]
+    assert str(Filter(is_scenario_active=True)) == "is_scenario_active=true"
+
+
+def test_ints() -> None:
+    assert Filter(id=5, app_id=1200054).to_query() == [("app_id", "1200054"), ("id", "5")]
+    assert Filter(scenario_id=[1, 2]).to_query() == [("scenario_id", "1"), ("scenario_id", "2")]
+    assert Filter.parse("id=007") == Filter(id=7)
+
+
+def test_str_field() -> None:
+    assert Filter(number="79267053890").to_query() == [("number", "79267053890")]
+    assert Filter(region_name="Московская область").to_query() == [
+        ("region_name", "Московская область")
+    ]
+
+
+def test_enum_members_and_strings() -> None:
+    assert Filter(type=NumberType.SIP_REDIRECTION).to_query() == [("type", "sip_redirection")]
+    assert Filter(type="toll_free") == Filter(type=NumberType.TOLL_FREE)
+    assert Filter(state="archived").to_query() == [("state", "archived")]
+
+
+def test_cyrillic_purpose_is_normalised() -> None:
+    cyrillic = "\u0441ompany"
+    assert Filter(purpose=cyrillic).to_query() == [("purpose", "company")]
+    assert Filter(purpose=cyrillic) == Filter(purpose=Purpose.COMPANY)
+    assert Filter().exclude(purpose=cyrillic).to_query() == [("purpose__ne", "company")]
+    assert Filter.parse("purpose=%D1%81ompany") == Filter(purpose="company")
+
+
+def test_repeated_any_of_keeps_value_order() -> None:
+    assert Filter(type=["abc", "def"]).to_query() == [("type", "abc"), ("type", "def")]
+    assert Filter(type=("def", "abc")).to_query() == [("type", "def"), ("type", "abc")]
+    assert Filter(id=[3, 1, 2]).to_query() == [("id", "3"), ("id", "1"), ("id", "2")]
+    assert Filter.parse("type=abc&type=def").to_query() == [("type", "abc"), ("type", "def")]
+    assert Filter(type=["abc", "def"]) != Filter(type=["def", "abc"])
+
+
+def test_duplicate_values_collapse() -> None:
+    assert Filter(type=["def", "def"]).to_query() == [("type", "def")]
+    assert Filter(type="def").where(type="def") == Filter(type="def")
+
+
+def test_sets_are_sorted() -> None:
+    assert Filter(type={NumberType.DEF, NumberType.ABC}).to_query() == [
+        ("type", "abc"),
+        ("type", "def"),
+    ]
+    assert Filter(id=frozenset({30, 4, 200})).to_query() == [
+        ("id", "200"),
+        ("id", "30"),
+        ("id", "4"),
+    ]
+
+
+def test_where_adds_conditions() -> None:
+    f = Filter(state="active").where(type="def").where(type="abc", purpose__ne="not_specified")
+    assert f == _seed_filter()
+    assert str(f) == SEED_QUERY
+
+
+def test_exclude_refuses_operator_keys() -> None:
+    with pytest.raises(ValueError, match="purpose__ne"):
+        Filter().exclude(purpose__ne="company")
+
+
+# ---------------------------------------------------------------------------
+# immutability
+
+
+def test_filters_are_immutable() -> None:
+    base = Filter(state="active")
+    before = base.to_query()
+    extended = base.where(type="def")
+    excluded = base.exclude(purpose="company")
+    ordered = base.order_by("-id")
+    assert base.to_query() == before == [("state", "active")]
+    assert extended is not base
+    assert excluded is not base
+    assert ordered is not base
+    assert extended.to_query() == [("state", "active"), ("type", "def")]
+    assert excluded.to_query() == [("purpose__ne", "company"), ("state", "active")]
+    assert ordered.to_query() == [("state", "active"), ("_sort", "id"), ("_order", "desc")]
+
+
+def test_filter_attributes_cannot_be_set() -> None:
+    f = Filter(state="active")
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        f._conditions = ()  # type: ignore[misc]
+    assert f.to_query() == [("state", "active")]
+
+
+def test_to_query_returns_a_copy() -> None:
+    f = Filter(state="active")
+    pairs = f.to_query()
+    pairs.append(("type", "def"))
+    assert f.to_query() == [("state", "active")]
+
+
+def test_filters_are_hashable() -> None:
+    assert len({Filter(type="def"), Filter(type=NumberType.DEF), Filter(type="abc")}) == 2
+
+
+# ---------------------------------------------------------------------------
+# errors
+
+
+def test_parse_paging_is_refused() -> None:
+    with pytest.raises(ValueError, match="_page"):
+        Filter.parse("_page=1")
+    with pytest.raises(ValueError, match="_limit"):
+        Filter.parse("state=active&_limit=10")
+
+
+@pytest.mark.parametrize(
+    ("where", "key"),
+    [
+        ({"foo": 1}, "foo"),
+        ({"type__gt": "def"}, "type__gt"),
+        ({"type__": "def"}, "type__"),
+        ({"id": None}, "id"),
+        ({"state": [None]}, "state"),
+        ({"id": "5"}, "id"),
+        ({"id": True}, "id"),
+        ({"id": 1.0}, "id"),
+        ({"is_scenario_active": 1}, "is_scenario_active"),
+        ({"is_scenario_active": "true"}, "is_scenario_active"),
+        ({"number": 79267053890}, "number"),
+        ({"number": State.ACTIVE}, "number"),
+        ({"type": State.ACTIVE}, "type"),
+        ({"type": 5}, "type"),
+        ({"type": ""}, "type"),
+        ({"type": []}, "type"),
+        ({"type": set()}, "type"),
+        ({"type": [["def"]]}, "type"),
+        ({"type": [("def",)]}, "type"),
+        ({"type": {"def": 1}}, "type"),
+        ({"from_redirect_numbers": 1}, "from_redirect_numbers"),
+        ({"from_redirect_numbers": [{"id": 1}]}, "from_redirect_numbers"),
+        ({"extra": "x"}, "extra"),
+    ],
+)
+def test_bad_conditions_raise_value_error_naming_the_key(where: dict[str, Any], key: str) -> None:
+    with pytest.raises(ValueError, match=f"'{key}'"):
+        Filter(**where)
+    with pytest.raises(ValueError, match=f"'{key}'"):
+        Filter().where(**where)
+
+
+@pytest.mark.parametrize(
+    ("query", "key"),
+    [
+        ("id=abc", "id"),
+        ("id=1.5", "id"),
+        ("id=", "id"),
+        ("is_scenario_active=yes", "is_scenario_active"),
+        ("is_scenario_active=True", "is_scenario_active"),
+        ("is_scenario_active=1", "is_scenario_active"),
+        ("type=", "type"),
+        ("foo=1", "foo"),
+        ("state__gt=active", "state__gt"),
+        ("from_redirect_numbers=1", "from_redirect_numbers"),
+    ],
+)
+def test_bad_parse_values_raise_value_error_naming_the_key(query: str, key: str) -> None:
+    with pytest.raises(ValueError, match=f"'{key}'"):
+        Filter.parse(query)
+
+
+def test_parse_non_str() -> None:
+    with pytest.raises(TypeError):
+        Filter.parse(b"state=active")  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------------
+# properties
+
+_text = st.text(
+    alphabet=st.characters(codec="utf-8") | st.sampled_from("&=% +?#;/"),
+    max_size=20,
+)
+
+
+def _values_for(field: str) -> st.SearchStrategy[Any]:
+    if field in INT_FIELDS:
+        return st.integers(min_value=-(10**18), max_value=10**18)
+    if field in BOOL_FIELDS:
+        return st.booleans()
+    if field in ENUM_FIELDS:
+        cls = ENUM_FIELDS[field]
+        return st.sampled_from(list(cls)) | st.sampled_from([m.value for m in cls])
+    return _text
+
+
+_FIELDS = INT_FIELDS + BOOL_FIELDS + tuple(ENUM_FIELDS) + STR_FIELDS
+
+
+@st.composite
+def filters(draw: st.DrawFn) -> Filter:
+    keys = draw(
+        st.lists(
+            st.tuples(st.sampled_from(_FIELDS), st.booleans()).map(
+                lambda fo: fo[0] + ("__ne" if fo[1] else "")
+            ),
+            unique=True,
+            max_size=5,
+        )
+    )
+    where: dict[str, Any] = {}
+    for key in keys:
+        strategy = _values_for(key.partition("__")[0])
+        where[key] = draw(strategy | st.lists(strategy, min_size=1, max_size=3))
+    f = Filter(**where)
+    if draw(st.booleans()):
+        f = f.where(**{draw(st.sampled_from(STR_FIELDS)): draw(_text)})
+    if draw(st.booleans()):
+        f = f.order_by(draw(st.sampled_from(["", "-"])) + draw(st.sampled_from(_FIELDS)))
+    return f
+
+
+@settings(max_examples=200, deadline=None)
+@given(filters())
+def test_property_parse_of_str_round_trips(f: Filter) -> None:
+    parsed = Filter.parse(str(f))
+    assert parsed == f
+    assert hash(parsed) == hash(f)
+    assert str(parsed) == str(f)
+
+
+@settings(max_examples=200, deadline=None)
+@given(filters())
+def test_property_to_query_round_trips(f: Filter) -> None:
+    pairs = f.to_query()
+    assert all(type(k) is str and type(v) is str for k, v in pairs)
+    parsed = Filter.parse(urlencode(pairs))
+    assert parsed.to_query() == pairs
+    assert parsed == f
+
+
+_raw_value = st.one_of(
+    st.integers(min_value=-(10**6), max_value=10**6).map(str),
+    st.integers(min_value=0, max_value=999).map(lambda i: f"00{i}"),
+    st.sampled_from(["true", "false"]),
+)
+
+
+@st.composite
+def raw_queries(draw: st.DrawFn) -> str:
+    """Valid but not necessarily canonical query strings (leading zeros, any key order)."""
+    pairs: list[tuple[str, str]] = []
+    for _ in range(draw(st.integers(min_value=0, max_value=6))):
+        field = draw(st.sampled_from(_FIELDS))
+        key = field + draw(st.sampled_from(["", "__ne"]))
+        if field in INT_FIELDS:
+            value = draw(_raw_value.filter(lambda v: v not in ("true", "false")))
+        elif field in BOOL_FIELDS:
+            value = draw(st.sampled_from(["true", "false"]))
+        elif field in ENUM_FIELDS:
+            value = draw(
+                st.sampled_from([m.value for m in ENUM_FIELDS[field]] + ["\u0441ompany"])
+                if field == "purpose"
+                else st.sampled_from([m.value for m in ENUM_FIELDS[field]])
+            )
+        else:
+            value = draw(_text)
+        pairs.append((key, value))
+    if draw(st.booleans()):
+        pairs.append(("_sort", draw(st.sampled_from(_FIELDS))))
+        if draw(st.booleans()):
+            pairs.append(("_order", draw(st.sampled_from(["asc", "desc"]))))
+    pairs = draw(st.permutations(pairs))
+    return urlencode(pairs)
+
+
+@settings(max_examples=200, deadline=None)
+@given(raw_queries())
+def test_property_parse_is_stable(query: str) -> None:
+    once = Filter.parse(query)
+    twice = Filter.parse(str(once))
+    assert twice == once
+    assert str(twice) == str(once)
+    assert twice.to_query() == once.to_query()

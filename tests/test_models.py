@@ -1,0 +1,293 @@
+"""Models: frozen, slotted attrs classes, a read-only ``extra``, tolerant string enums."""
+
+from __future__ import annotations
+
+import enum
+from types import MappingProxyType
+
+import attrs
+import pytest
+
+from virtnum import NumberType, Purpose, RedirectNumber, State, VirtualNumber
+from virtnum.models import VIRTUAL_NUMBER_FIELDS
+
+ENUMS = (NumberType, Purpose, State)
+
+# ---------------------------------------------------------------------------
+# frozen and slotted
+
+
+@pytest.mark.parametrize(
+    ("obj", "field", "value"),
+    [
+        (VirtualNumber(id=1), "id", 2),
+        (VirtualNumber(id=1), "number", "79201234567"),
+        (VirtualNumber(id=1), "extra", {}),
+        (RedirectNumber(id=1), "id", 2),
+        (RedirectNumber(id=1, number="1"), "number", "2"),
+    ],
+)
+def test_models_are_frozen(obj: object, field: str, value: object) -> None:
+    before = getattr(obj, field)
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        setattr(obj, field, value)
+    assert getattr(obj, field) == before
+
+
+@pytest.mark.parametrize("obj", [VirtualNumber(id=1), RedirectNumber(id=1)])
+def test_models_are_slotted(obj: object) -> None:
+    assert not hasattr(obj, "__dict__")
+    assert "__slots__" in type(obj).__dict__
+    with pytest.raises((AttributeError, attrs.exceptions.FrozenInstanceError)):
+        obj.not_a_field = 1  # type: ignore[attr-defined]
+    assert not hasattr(obj, "not_a_field")
+
+
+@pytest.mark.parametrize("cls", [VirtualNumber, RedirectNumber])
+def test_models_are_attrs_frozen_classes(cls: type) -> None:
+    assert attrs.has(cls)
+    assert attrs.fields(cls).id.default is attrs.NOTHING
+
+
+# ---------------------------------------------------------------------------
+# defaults
+
+
+def test_virtual_number_defaults() -> None:
+    number = VirtualNumber(id=7)
+    assert number.id == 7
+    for name in VIRTUAL_NUMBER_FIELDS:
+        if name in ("id", "from_redirect_numbers"):
+            continue
+        assert getattr(number, name) is None, name
+    assert number.from_redirect_numbers == ()
+    assert type(number.from_redirect_numbers) is tuple
+    assert dict(number.extra) == {}
+
+
+def test_virtual_number_field_names_match_the_api() -> None:
+    assert set(VIRTUAL_NUMBER_FIELDS) == {
+        "id",
+        "number",
+        "comment",
+        "type",
+        "purpose",
+        "scenario_id",
+        "group_scenario_id",
+        "group_id",
+        "is_scenario_active",
+        "is_group_scenario_active",
+        "state",
+        "reason",
+        "from_redirect_numbers",
+        "employee_id",
+        "redirect_number",
+        "dgn_number",
+        "region_name",
+        "app_id",
+        "nc_type",
+        "sip_uri",
+    }
+    assert "extra" not in VIRTUAL_NUMBER_FIELDS
+    assert "extra" in attrs.fields_dict(VirtualNumber)
+
+
+def test_redirect_number_defaults() -> None:
+    redirect = RedirectNumber(id=3)
+    assert redirect.id == 3
+    assert redirect.number is None
+
+
+@pytest.mark.parametrize("cls", [VirtualNumber, RedirectNumber])
+def test_id_is_required(cls: type) -> None:
+    with pytest.raises(TypeError):
+        cls()
+
+
+def test_from_redirect_numbers_none_becomes_empty_tuple() -> None:
+    number = VirtualNumber(id=1, from_redirect_numbers=None)  # type: ignore[arg-type]
+    assert number.from_redirect_numbers == ()
+    assert type(number.from_redirect_numbers) is tuple
+
+
+def test_from_redirect_numbers_list_becomes_tuple() -> None:
+    items = [RedirectNumber(id=1, number="1"), RedirectNumber(id=2)]
+    number = VirtualNumber(id=1, from_redirect_numbers=items)  # type: ignore[arg-type]
+    assert number.from_redirect_numbers == tuple(items)
+    assert type(number.from_redirect_numbers) is tuple
+    items.append(RedirectNumber(id=3))
+    assert len(number.from_redirect_numbers) == 2
+
+
+# ---------------------------------------------------------------------------
+# extra
+
+
+def test_extra_is_read_only_mapping_proxy() -> None:
+    number = VirtualNumber(id=1, extra={"login": "user"})
+    assert isinstance(number.extra, MappingProxyType)
+    assert number.extra["login"] == "user"
+    with pytest.raises(TypeError):
+        number.extra["login"] = "other"  # type: ignore[index]
+    with pytest.raises(TypeError):
+        number.extra["new"] = 1  # type: ignore[index]
+    with pytest.raises((TypeError, AttributeError)):
+        del number.extra["login"]  # type: ignore[attr-defined]
+    assert dict(number.extra) == {"login": "user"}
+
+
+def test_default_extra_is_read_only() -> None:
+    number = VirtualNumber(id=1)
+    assert isinstance(number.extra, MappingProxyType)
+    with pytest.raises(TypeError):
+        number.extra["x"] = 1  # type: ignore[index]
+    assert len(VirtualNumber(id=2).extra) == 0
+
+
+def test_extra_is_copied_from_callers_dict() -> None:
+    source = {"login": "user"}
+    number = VirtualNumber(id=1, extra=source)
+    source["login"] = "changed"
+    source["added"] = "x"
+    assert dict(number.extra) == {"login": "user"}
+
+
+def test_extra_is_excluded_from_hash_and_models_are_hashable() -> None:
+    plain = VirtualNumber(id=1, number="79201234567")
+    with_unhashable_extra = VirtualNumber(
+        id=1, number="79201234567", extra={"list": [1, 2], "obj": {"a": 1}}
+    )
+    assert hash(plain) == hash(with_unhashable_extra)
+    assert isinstance(hash(RedirectNumber(id=1, number="x")), int)
+    assert len({plain, VirtualNumber(id=1, number="79201234567")}) == 1
+
+
+def test_models_with_redirects_are_hashable_and_equal() -> None:
+    a = VirtualNumber(id=1, from_redirect_numbers=(RedirectNumber(id=2, number="3"),))
+    b = VirtualNumber(id=1, from_redirect_numbers=[RedirectNumber(id=2, number="3")])  # type: ignore[arg-type]
+    assert a == b
+    assert hash(a) == hash(b)
+    assert a != VirtualNumber(id=1)
+
+
+def test_extra_takes_part_in_equality() -> None:
+    assert VirtualNumber(id=1, extra={"a": 1}) == VirtualNumber(id=1, extra={"a": 1})
+    assert VirtualNumber(id=1, extra={"a": 1}) != VirtualNumber(id=1, extra={"a": 2})
+
+
+def test_repr_does_not_include_extra_secrets() -> None:
+    number = VirtualNumber(
+        id=1,
+        number="79201234567",
+        extra={"password": "s3cr3t-Pa55w0rd", "login": "sip-login-xyz"},
+    )
+    text = repr(number)
+    assert "s3cr3t-Pa55w0rd" not in text
+    assert "sip-login-xyz" not in text
+    assert "password" not in text
+    assert "extra" not in text
+    assert "79201234567" in text
+    assert "s3cr3t-Pa55w0rd" not in str(number)
+
+
+# ---------------------------------------------------------------------------
+# enums
+
+
+@pytest.mark.parametrize("cls", ENUMS)
+def test_enums_are_str_enums(cls: type[enum.Enum]) -> None:
+    assert issubclass(cls, str)
+    assert issubclass(cls, enum.Enum)
+    for member in cls:
+        assert isinstance(member, str)
+        assert member == member.value
+        assert str(member) == member.value
+        assert member.is_known is True  # type: ignore[attr-defined]
+
+
+def test_enum_members_and_values() -> None:
+    assert [m.value for m in NumberType] == [
+        "def",
+        "abc",
+        "sip_registration",
+        "sip_redirection",
+        "toll_free",
+    ]
+    assert [m.value for m in Purpose] == ["company", "employee", "not_specified"]
+    assert {m.value for m in State} >= {
+        "active",
+        "activation",
+        "debt_lock",
+        "unconfirmed",
+        "freeze",
+    }
+
+
+@pytest.mark.parametrize("cls", ENUMS)
+def test_known_value_lookup_returns_the_member(cls: type[enum.Enum]) -> None:
+    for member in cls:
+        assert cls(member.value) is member
+
+
+def test_unknown_state_value_becomes_a_member() -> None:
+    archived = State("archived")
+    assert isinstance(archived, State)
+    assert isinstance(archived, str)
+    assert archived.value == "archived"
+    assert archived == "archived"
+    assert archived != State.ACTIVE
+    assert hash(archived) == hash("archived")
+    assert State("archived") is archived
+    assert archived.is_known is False
+
+
+@pytest.mark.parametrize(
+    ("cls", "value"),
+    [
+        (NumberType, "mobile_5g"),
+        (Purpose, "robot"),
+        (State, "suspended-by-operator"),
+    ],
+)
+def test_unknown_values_for_every_enum(cls: type[enum.Enum], value: str) -> None:
+    member = cls(value)
+    assert isinstance(member, cls)
+    assert member.value == value
+    assert member == value
+    assert cls(value) is member
+    assert member.is_known is False  # type: ignore[attr-defined]
+
+
+def test_unknown_values_do_not_change_iteration() -> None:
+    known = list(State)
+    State("never-seen-before-state")
+    assert list(State) == known
+    assert "never-seen-before-state" not in [m.value for m in State]
+
+
+def test_unknown_value_differing_only_in_case_is_not_known() -> None:
+    """A learned value whose upper-cased spelling equals a member's name is still unknown.
+
+    models.py names a learned member ``value.upper()`` and ``is_known`` checks that name
+    against ``__members__``, so ``State("Active")`` (value ``"Active"``) claims to be known.
+    """
+    odd = State("Active")
+    assert odd.value == "Active"
+    assert odd != State.ACTIVE
+    assert odd.is_known is False
+    assert NumberType("DEF").is_known is False
+
+
+def test_cyrillic_company_resolves_to_company() -> None:
+    cyrillic = "\u0441ompany"
+    assert cyrillic != "company"
+    assert Purpose(cyrillic) is Purpose.COMPANY
+    assert Purpose(cyrillic).value == "company"
+    assert Purpose(cyrillic).is_known is True
+
+
+@pytest.mark.parametrize("cls", ENUMS)
+@pytest.mark.parametrize("value", [5, None, 1.5, b"active", ["def"], True])
+def test_non_str_values_raise_value_error(cls: type[enum.Enum], value: object) -> None:
+    with pytest.raises(ValueError, match="is not a valid"):
+        cls(value)

@@ -1,0 +1,215 @@
+"""Faults against a real server on loopback: soak, redirects, cancellation, Retry-After."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from anyio.from_thread import start_blocking_portal
+
+from virtnum import (
+    APIStatusError,
+    AsyncClient,
+    Client,
+    InternalServerError,
+    NotFoundError,
+    RateLimitError,
+    VirtualNumber,
+)
+from virtnum._convert import structure_one
+from virtnum.testing import FakeServer
+
+from .conftest import TOKEN
+
+SOAK_NUMBERS = 2_000
+
+
+class RetryCounter(logging.Handler):
+    """Counts the INFO records the transport writes for each retry."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.retries = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.getMessage().startswith("retrying"):
+            self.retries += 1
+
+
+@pytest.fixture
+def retry_counter() -> Iterator[RetryCounter]:
+    counter = RetryCounter()
+    logger = logging.getLogger("virtnum")
+    previous = logger.level
+    logger.setLevel(logging.INFO)
+    logger.addHandler(counter)
+    try:
+        yield counter
+    finally:
+        logger.removeHandler(counter)
+        logger.setLevel(previous)
+
+
+def inject_soak_faults(server: FakeServer) -> None:
+    """10 % 5xx, 5 % resets, 2 % slow responses, of all requests (rules apply in order)."""
+    server.faults.fail(503, fraction=0.10)
+    server.faults.reset(fraction=0.05 / 0.90)
+    server.faults.delay(0.05, fraction=0.02 / 0.85)
+
+
+def report(label: str, requests: int, server: FakeServer, counter: RetryCounter, lost: int) -> None:
+    print(
+        f"\nsoak[{label}]: requests={requests} served={server.requests_served} "
+        f"injected={dict(server.faults.injected)} retries={counter.retries} lost={lost}"
+    )
+
+
+@pytest.mark.soak
+async def test_soak_async_10000_requests_lose_nothing(retry_counter: RetryCounter) -> None:
+    async with FakeServer(SOAK_NUMBERS, token=TOKEN, record_requests=False, seed=11) as server:
+        inject_soak_faults(server)
+        want = {i: structure_one(r, VirtualNumber) for i, r in server.numbers.items()}
+        ids = list(server.numbers)
+        async with AsyncClient(TOKEN, base_url=server.url, max_retries=12) as client:
+            got: list[VirtualNumber] = []
+            for _ in range(4):  # 8,000 through get_many
+                got += await client.numbers.get_many(ids, concurrency=64)
+            limit = asyncio.Semaphore(64)
+
+            async def one(number_id: int) -> VirtualNumber:
+                async with limit:
+                    return await client.numbers.get(number_id)
+
+            got += await asyncio.gather(*(one(i) for i in ids))  # 2,000 single gets
+        lost = sum(a != want[i] for a, i in zip(got, ids * 5, strict=True))
+        report("async", len(got), server, retry_counter, lost)
+        assert [n.id for n in got] == ids * 5
+        assert lost == 0
+        assert server.faults.injected["fail"] > 500
+        assert server.faults.injected["reset"] > 200
+        assert server.faults.injected["delay"] > 50
+        assert retry_counter.retries >= server.faults.injected["fail"]
+
+
+@pytest.mark.soak
+def test_soak_sync_client_from_8_threads(retry_counter: RetryCounter) -> None:
+    server = FakeServer(500, token=TOKEN, record_requests=False, seed=12)
+    with start_blocking_portal() as portal:
+        portal.call(server.start)
+        try:
+            inject_soak_faults(server)
+            ids = list(server.numbers) * 2
+            with (
+                Client(TOKEN, base_url=server.url, max_retries=12) as client,
+                ThreadPoolExecutor(8) as pool,
+            ):
+                got = list(pool.map(client.numbers.get, ids))
+        finally:
+            portal.call(server.close)
+    lost = sum(n != structure_one(server.numbers[i], VirtualNumber) for n, i in zip(got, ids))
+    report("sync-8-threads", len(got), server, retry_counter, lost)
+    assert [n.id for n in got] == ids
+    assert lost == 0
+    assert server.faults.injected["fail"] > 50
+
+
+async def test_redirects_are_not_followed_by_default(server: FakeServer) -> None:
+    server.faults.redirect("/numbers/virtual-number/2", count=1)
+    async with AsyncClient(TOKEN, base_url=server.url) as client:
+        with pytest.raises(APIStatusError) as info:
+            await client.numbers.get(1)
+    assert info.value.status == 302
+    assert [r.path for r in server.requests] == ["/numbers/virtual-number/1"]
+
+
+async def test_same_origin_redirects_are_followed_when_allowed(server: FakeServer) -> None:
+    server.faults.redirect(server.url + "/numbers/virtual-number/2", count=1)
+    async with AsyncClient(TOKEN, base_url=server.url, follow_redirects=True) as client:
+        number = await client.numbers.get(1)
+    assert number.id == 2
+    assert server.requests[-1].headers["Authorization"] == TOKEN
+
+
+async def test_the_token_never_reaches_another_origin(server: FakeServer) -> None:
+    async with FakeServer(5, token=TOKEN) as other:
+        assert other.url != server.url  # another port: another origin
+        server.faults.redirect(other.url + "/numbers/virtual-number/1", count=1)
+        async with AsyncClient(TOKEN, base_url=server.url, follow_redirects=True) as client:
+            with pytest.raises(APIStatusError) as info:
+                await client.numbers.get(1)
+        assert info.value.status == 302
+        assert other.requests == []
+
+
+async def test_retry_after_is_honoured_then_succeeds(server: FakeServer) -> None:
+    server.faults.fail(429, count=2, retry_after="0")
+    async with AsyncClient(TOKEN, base_url=server.url, max_retries=2) as client:
+        assert (await client.numbers.get(3)).id == 3
+    assert len(server.requests) == 3
+
+
+async def test_retry_after_above_the_cap_is_raised_at_once(server: FakeServer) -> None:
+    server.faults.fail(429, count=5, retry_after="3600")
+    async with AsyncClient(TOKEN, base_url=server.url, max_retries=4) as client:
+        with pytest.raises(RateLimitError) as info:
+            await client.numbers.get(3)
+    assert info.value.retry_after == 3600
+    assert info.value.attempts == 1
+    assert len(server.requests) == 1
+
+
+async def test_the_last_error_records_the_attempts(server: FakeServer) -> None:
+    server.faults.fail(500, count=10)
+    async with AsyncClient(TOKEN, base_url=server.url, max_retries=1) as client:
+        with pytest.raises(InternalServerError) as info:
+            await client.with_options(max_retries=2).numbers.get(3)
+    assert info.value.attempts == 3
+    assert len(server.requests) == 3
+    assert "after 3 attempts" in str(info.value)
+
+
+def other_tasks() -> set[asyncio.Task[object]]:
+    return {t for t in asyncio.all_tasks() if t is not asyncio.current_task() and not t.done()}
+
+
+async def test_cancelling_a_caller_leaves_nothing_behind(server: FakeServer) -> None:
+    server.faults.delay(5.0, count=1)
+    async with AsyncClient(TOKEN, base_url=server.url) as client:
+        task = asyncio.create_task(client.numbers.get(1))
+        while server.in_flight == 0:
+            await asyncio.sleep(0.01)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        connector = client._transport._shared.session.connector  # type: ignore[union-attr]
+        assert connector is not None
+        assert len(connector._acquired) == 0
+        assert (await client.numbers.get(2)).id == 2  # the client still works
+    assert not {t for t in other_tasks() if "virtnum" in repr(t.get_coro())}
+
+
+async def test_get_many_cancels_in_flight_requests_on_failure(server: FakeServer) -> None:
+    server.faults.delay(5.0, count=7)  # the first seven requests hang
+    async with AsyncClient(TOKEN, base_url=server.url) as client:
+        with pytest.raises(NotFoundError):
+            await client.numbers.get_many([1, 2, 3, 4, 5, 6, 7, 999], concurrency=8)
+        connector = client._transport._shared.session.connector  # type: ignore[union-attr]
+        assert connector is not None
+        assert len(connector._acquired) == 0  # the hanging seven were abandoned
+        assert server.in_flight == 7  # ...while the server was still sitting on them
+    assert not {t for t in other_tasks() if "virtnum" in repr(t.get_coro())}
+
+
+async def test_get_many_with_return_exceptions_cancels_nothing(server: FakeServer) -> None:
+    server.faults.delay(0.05, count=3)
+    async with AsyncClient(TOKEN, base_url=server.url) as client:
+        results = await client.numbers.get_many([1, 2, 999, 3], return_exceptions=True)
+    assert [type(r).__name__ for r in results] == [
+        "VirtualNumber",
+        "VirtualNumber",
+        "NotFoundError",
+        "VirtualNumber",
+    ]
