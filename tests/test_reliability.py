@@ -109,7 +109,7 @@ def test_soak_sync_client_from_8_threads(retry_counter: RetryCounter) -> None:
                 got = list(pool.map(client.numbers.get, ids))
         finally:
             portal.call(server.close)
-    lost = sum(n != structure_one(server.numbers[i], VirtualNumber) for n, i in zip(got, ids))
+    lost = sum(n != structure_one(server.numbers[i], VirtualNumber) for n, i in zip(got, ids, strict=True))
     report("sync-8-threads", len(got), server, retry_counter, lost)
     assert [n.id for n in got] == ids
     assert lost == 0
@@ -179,8 +179,11 @@ async def test_cancelling_a_caller_leaves_nothing_behind(server: FakeServer) -> 
     server.faults.delay(5.0, count=1)
     async with AsyncClient(TOKEN, base_url=server.url) as client:
         task = asyncio.create_task(client.numbers.get(1))
-        while server.in_flight == 0:
+        for _ in range(500):  # up to 5 s for the request to reach the server
+            if server.in_flight:
+                break
             await asyncio.sleep(0.01)
+        assert server.in_flight == 1
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
