@@ -109,7 +109,8 @@ def test_soak_sync_client_from_8_threads(retry_counter: RetryCounter) -> None:
                 got = list(pool.map(client.numbers.get, ids))
         finally:
             portal.call(server.close)
-    lost = sum(n != structure_one(server.numbers[i], VirtualNumber) for n, i in zip(got, ids, strict=True))
+    want = {i: structure_one(r, VirtualNumber) for i, r in server.numbers.items()}
+    lost = sum(n != want[i] for n, i in zip(got, ids, strict=True))
     report("sync-8-threads", len(got), server, retry_counter, lost)
     assert [n.id for n in got] == ids
     assert lost == 0
