@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import os
 import platform
 from types import TracebackType
@@ -13,6 +12,7 @@ import attrs
 
 from virtnum._errors import VirtnumError
 from virtnum._transport import Transport, TransportConfig
+from virtnum._types import NOT_GIVEN, NotGiven
 from virtnum._validate import (
     check_base_url,
     check_non_negative_int,
@@ -33,22 +33,16 @@ USER_AGENT = (
 )
 
 
-class _NotGiven(enum.Enum):
-    """Marks an option the caller did not pass, as distinct from passing ``None``."""
-
-    NOT_GIVEN = "NOT_GIVEN"
-
-    def __repr__(self) -> str:
-        return "NOT_GIVEN"
-
-
-NOT_GIVEN = _NotGiven.NOT_GIVEN
-
-
 def _timeout(total: float | None, connect: float | None) -> aiohttp.ClientTimeout:
     return aiohttp.ClientTimeout(
         total=check_timeout(total, "timeout"), connect=check_timeout(connect, "connect_timeout")
     )
+
+
+def _cap(value: float | None) -> float:
+    """The longest Retry-After worth waiting for; None means any."""
+    seconds = check_timeout(value, "retry_after_cap")
+    return float("inf") if seconds is None else seconds
 
 
 class AsyncClient:
@@ -92,7 +86,7 @@ class AsyncClient:
             user_agent=USER_AGENT,
             timeout=_timeout(timeout, connect_timeout),
             max_retries=check_non_negative_int(max_retries, "max_retries"),
-            retry_after_cap=check_timeout(retry_after_cap, "retry_after_cap") or 0.0,
+            retry_after_cap=_cap(retry_after_cap),
             retry_non_idempotent=bool(retry_post),
             follow_redirects=bool(follow_redirects),
             trust_env=bool(trust_env),
@@ -119,10 +113,10 @@ class AsyncClient:
     def with_options(
         self,
         *,
-        timeout: float | _NotGiven | None = NOT_GIVEN,
-        connect_timeout: float | _NotGiven | None = NOT_GIVEN,
-        max_retries: int | _NotGiven = NOT_GIVEN,
-        retry_post: bool | _NotGiven = NOT_GIVEN,
+        timeout: float | NotGiven | None = NOT_GIVEN,
+        connect_timeout: float | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        retry_post: bool | NotGiven = NOT_GIVEN,
     ) -> Self:
         """A client sharing this one's session with some options changed (per call use:
         ``await client.with_options(max_retries=5).numbers.get(1)``). Closing it is a no-op."""

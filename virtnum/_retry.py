@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import email.utils
 import random
 from collections.abc import Callable
@@ -51,8 +52,8 @@ def parse_retry_after(value: str | None, *, now: float) -> float | None:
             when = email.utils.parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError):
             return None
-        if when.tzinfo is None:
-            return None
+        if when.tzinfo is None:  # asctime dates carry no zone; HTTP dates are UTC
+            when = when.replace(tzinfo=datetime.UTC)
         seconds = when.timestamp() - now
     if seconds != seconds or seconds in (float("inf"), float("-inf")):
         return None
@@ -75,5 +76,5 @@ def backoff_delay(
     """
     if retry_after is not None:
         return retry_after
-    exponential: float = min(cap, base * 2.0 ** (attempt - 1))
+    exponential: float = min(cap, base * 2.0 ** min(attempt - 1, 64))
     return exponential * (0.5 + 0.5 * rng())

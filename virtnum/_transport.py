@@ -138,6 +138,7 @@ class Transport:
         params: Sequence[tuple[str, str]] | None = None,
         body: Mapping[str, Any] | None = None,
         max_retries: int | None = None,
+        redact: Sequence[str] = (),
     ) -> Any:
         """Send one API call, retrying what is safe to retry; return the decoded JSON."""
         config = self.config
@@ -161,7 +162,7 @@ class Transport:
                     (time.monotonic() - started) * 1000,
                 )
             if isinstance(outcome, tuple) and 200 <= outcome[0] < 300:
-                return self._decode(method, url, outcome[2])
+                return self._decode(method, url, outcome[2], redact)
             error = (
                 outcome
                 if isinstance(outcome, errors.APIError)
@@ -251,13 +252,19 @@ class Transport:
         return target
 
     def _status_error(
-        self, method: str, url: str, status: int, headers: Mapping[str, str], raw: bytes
+        self,
+        method: str,
+        url: str,
+        status: int,
+        headers: Mapping[str, str],
+        raw: bytes,
+        redact: Sequence[str] = (),
     ) -> errors.APIStatusError:
         cls = _STATUS_ERRORS.get(status) or (
             errors.InternalServerError if status >= 500 else errors.APIStatusError
         )
         hint = _STATUS_HINTS.get(status)
-        text = self._snippet(raw)
+        text = self._snippet(raw, redact)
         message = f"{method} {_path(url)} failed with status {status}"
         if hint:
             message += f": {hint}"
@@ -273,18 +280,21 @@ class Transport:
             retry_after=parse_retry_after(headers.get("Retry-After"), now=time.time()),
         )
 
-    def _snippet(self, raw: bytes) -> str:
-        """The start of a body as text, with the token cut out should the server echo it."""
-        text = raw[: _BODY_SNIPPET * 4].decode("utf-8", "replace")[:_BODY_SNIPPET]
-        token = self.config.token
-        return text.replace(token, "[token]") if token else text
+    def _snippet(self, raw: bytes, redact: Sequence[str] = ()) -> str:
+        """The start of a body as text, with the token (and any other secret) cut out
+        should the server echo it."""
+        text = raw.decode("utf-8", "replace")
+        for secret in (self.config.token, *redact):
+            if secret:
+                text = text.replace(secret, "[redacted]")
+        return text[:_BODY_SNIPPET]
 
-    def _decode(self, method: str, url: str, raw: bytes) -> Any:
+    def _decode(self, method: str, url: str, raw: bytes, redact: Sequence[str] = ()) -> Any:
         try:
             return _loads(raw)
         except ValueError:
             pass
-        snippet = self._snippet(raw)
+        snippet = self._snippet(raw, redact)
         problem = "the body is empty" if not raw.strip() else f"not JSON: {snippet[:200]!r}"
         raise errors.ResponseValidationError(
             f"{method} {_path(url)}: {problem}",

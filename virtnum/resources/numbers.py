@@ -11,9 +11,11 @@ from virtnum._convert import structure_list, structure_one
 from virtnum._errors import APIError
 from virtnum._pagination import PageIterator
 from virtnum._transport import Transport
+from virtnum._types import NOT_GIVEN, NotGiven
 from virtnum._validate import check_id, check_ids, check_positive_int
 from virtnum.filters import Filter
 from virtnum.models import NumberType, Purpose, State, VirtualNumber
+from virtnum.resources._bodies import mobile_body, sip_registration_body, update_body
 
 __all__ = ["OUTBOUND", "AsyncNumbers"]
 
@@ -132,6 +134,83 @@ class AsyncNumbers:
                 task.cancel()
             await asyncio.gather(*workers, return_exceptions=True)
         return results
+
+
+    async def _write(self, method: str, path: str, body: dict[str, Any]) -> VirtualNumber:
+        """Send a write; the password, if any, is redacted from errors and dropped from
+        the echoed response, so it never lands in a model."""
+        password = body.get("password")
+        secrets = (password,) if isinstance(password, str) else ()
+        data = await self._transport.request(method, path, body=body, redact=secrets)
+        if isinstance(data, dict):
+            data.pop("password", None)
+        return structure_one(data, VirtualNumber, method=method, url=self._url(path))
+
+    async def update(
+        self,
+        id: int,
+        *,
+        comment: str | None | NotGiven = NOT_GIVEN,
+        purpose: Purpose | str | NotGiven = NOT_GIVEN,
+        employee_id: int | NotGiven = NOT_GIVEN,
+        login: str | NotGiven = NOT_GIVEN,
+        password: str | NotGiven = NOT_GIVEN,
+        server_host: str | NotGiven = NOT_GIVEN,
+        server_port: int | NotGiven = NOT_GIVEN,
+    ) -> VirtualNumber:
+        """``PUT /numbers/virtual-number/{id}``: change the fields given (``comment=None``
+        clears the comment). Returns what the server echoes: the sent fields and ``id``."""
+        body = update_body(
+            id,
+            comment=comment,
+            purpose=purpose,
+            employee_id=employee_id,
+            login=login,
+            password=password,
+            server_host=server_host,
+            server_port=server_port,
+        )
+        return await self._write("PUT", f"{_PATH}/{body['id']}", body)
+
+    async def add_sip_registration(
+        self,
+        *,
+        number: str,
+        login: str,
+        password: str,
+        server_host: str,
+        server_port: int,
+        comment: str | None = None,
+    ) -> VirtualNumber:
+        """``POST /numbers/virtual-number``: add another operator's SIP-registration number.
+
+        POST is not retried unless the client was made with ``retry_post=True``.
+        """
+        body = sip_registration_body(
+            number=number,
+            login=login,
+            password=password,
+            server_host=server_host,
+            server_port=server_port,
+            comment=comment,
+        )
+        return await self._write("POST", _PATH, body)
+
+    async def add_mobile(
+        self,
+        *,
+        number: str,
+        dgn_number: str,
+        purpose: Purpose | str,
+        comment: str | None = None,
+    ) -> VirtualNumber:
+        """``POST /numbers/unconfirmed``: add a mobile number (it starts in ``activation``)."""
+        body = mobile_body(number=number, dgn_number=dgn_number, purpose=purpose, comment=comment)
+        return await self._write("POST", "/numbers/unconfirmed", body)
+
+    async def delete(self, id: int) -> None:
+        """``DELETE /numbers/virtual-number/{id}`` (city numbers cannot be deleted)."""
+        await self._transport.request("DELETE", f"{_PATH}/{check_id(id)}")
 
 
 async def _first_failure(tasks: Sequence[asyncio.Future[None]]) -> None:

@@ -1,0 +1,801 @@
+"""The transport through AsyncClient, with aiohttp mocked by aioresponses (no network)."""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import re
+from collections.abc import AsyncIterator
+from types import SimpleNamespace
+from typing import Any
+
+import aiohttp
+import pytest
+from aioresponses import aioresponses
+from aioresponses import core as aioresponses_core
+from yarl import URL
+
+import virtnum
+import virtnum._transport as transport_module
+from virtnum import (
+    APIConnectionError,
+    APIError,
+    APIStatusError,
+    APITimeoutError,
+    AsyncClient,
+    AuthenticationError,
+    BadRequestError,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ResponseValidationError,
+    VirtnumError,
+    VirtualNumber,
+)
+
+TOKEN = "tok-SECRET-123"
+BASE = "https://api.test"
+NUMBERS = f"{BASE}/numbers/virtual-number"
+NUMBER_1 = f"{NUMBERS}/1"
+LIST_PATTERN = re.compile(r"^https://api\.test/numbers/virtual-number(\?.*)?$")
+PAYLOAD = {"id": 1, "number": "79200000001", "type": "def", "state": "active"}
+
+
+class _CompatClientResponse(aiohttp.ClientResponse):
+    """aiohttp 3.14 made ``stream_writer`` a required argument of ClientResponse, which
+    aioresponses 0.7.9 does not pass (pnuckowski/aioresponses#289); supply a stub."""
+
+    def __init__(self, method: str, url: URL, **kwargs: Any) -> None:
+        kwargs.setdefault("stream_writer", SimpleNamespace(output_size=0))
+        super().__init__(method, url, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def _aioresponses_compat(monkeypatch: pytest.MonkeyPatch) -> None:
+    if "stream_writer" in inspect.signature(aiohttp.ClientResponse.__init__).parameters:
+        monkeypatch.setattr(aioresponses_core, "ClientResponse", _CompatClientResponse)
+
+
+@pytest.fixture
+async def client() -> AsyncIterator[AsyncClient]:
+    api = AsyncClient(TOKEN, base_url=BASE, max_retries=0)
+    try:
+        yield api
+    finally:
+        await api.close()
+
+
+@pytest.fixture
+def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Replace the transport's asyncio.sleep with a recording no-op (nothing else)."""
+    delays: list[float] = []
+
+    async def fake_sleep(delay: float) -> None:
+        delays.append(delay)
+
+    monkeypatch.setattr(transport_module, "asyncio", SimpleNamespace(sleep=fake_sleep))
+    return delays
+
+
+def calls(m: aioresponses) -> list[tuple[str, URL, Any]]:
+    """Every request aioresponses saw, as (method, normalized URL, RequestCall)."""
+    return [(key[0], key[1], call) for key, made in m.requests.items() for call in made]
+
+
+def only_call(m: aioresponses) -> Any:
+    made = calls(m)
+    assert len(made) == 1, made
+    return made[0][2]
+
+
+# ---------------------------------------------------------------- success paths
+
+
+async def test_get_returns_a_model(client: AsyncClient) -> None:
+    with aioresponses() as m:
+        m.get(NUMBER_1, payload=PAYLOAD)
+        number = await client.numbers.get(1)
+    assert isinstance(number, VirtualNumber)
+    assert number.id == 1
+    assert number.number == "79200000001"
+    assert [(method, str(url)) for method, url, _ in calls(m)] == [("GET", NUMBER_1)]
+
+
+async def test_list_returns_models(client: AsyncClient) -> None:
+    with aioresponses() as m:
+        m.get(LIST_PATTERN, payload=[PAYLOAD, {**PAYLOAD, "id": 2}])
+        numbers = await client.numbers.list()
+    assert [n.id for n in numbers] == [1, 2]
+    assert only_call(m).kwargs["params"] is None
+
+
+async def test_request_headers(client: AsyncClient) -> None:
+    with aioresponses() as m:
+        m.get(NUMBER_1, payload=PAYLOAD)
+        await client.numbers.get(1)
+    headers = only_call(m).kwargs["headers"]
+    assert headers["Authorization"] == TOKEN
+    assert headers["Content-Type"] == "application/json; charset=UTF-8"
+    assert headers["User-Agent"].startswith("virtnum/")
+    assert virtnum.__version__ in headers["User-Agent"]
+    assert headers["User-Agent"].startswith(f"virtnum/{virtnum.__version__}")
+
+
+async def test_redirects_not_followed_by_default(client: AsyncClient) -> None:
+    with aioresponses() as m:
+        m.get(NUMBER_1, status=302, headers={"Location": f"{BASE}/elsewhere"})
+        m.get(f"{BASE}/elsewhere", payload=PAYLOAD)
+        with pytest.raises(APIStatusError) as info:
+            await client.numbers.get(1)
+    assert type(info.value) is APIStatusError
+    assert info.value.status == 302
+    assert only_call(m).kwargs["allow_redirects"] is False
+
+
+async def test_list_query_is_repeated_params_in_order(client: AsyncClient) -> None:
+    with aioresponses() as m:
+        m.get(LIST_PATTERN, payload=[])
+        assert await client.numbers.list(type=["def", "abc"], state="active") == []
+    params = only_call(m).kwargs["params"]
+    assert list(params) == [("state", "active"), ("type", "def"), ("type", "abc")]
+    assert [value for name, value in params if name == "type"] == ["def", "abc"]
+    sent = URL(NUMBERS).with_query(params)
+    assert sent.query_string == "state=active&type=def&type=abc"
+    assert sent.query.getall("type") == ["def", "abc"]
+
+
+# ---------------------------------------------------------------- status -> error
+
+
+@pytest.mark.parametrize(
+    ("status", "error_class"),
+    [
+        (400, BadRequestError),
+        (401, AuthenticationError),
+        (403, PermissionDeniedError),
+        (404, NotFoundError),
+        (429, RateLimitError),
+        (500, InternalServerError),
+        (502, InternalServerError),
+        (503, InternalServerError),
+        (504, InternalServerError),
+        (409, APIStatusError),
+        (422, APIStatusError),
+        (302, APIStatusError),
+        (418, APIStatusError),
+    ],
+)
+@pytest.mark.parametrize("call", ["get", "list"])
+async def test_status_maps_to_error_class(
+    client: AsyncClient, status: int, error_class: type[APIStatusError], call: str
+) -> None:
+    with aioresponses() as m:
+        m.get(LIST_PATTERN if call == "list" else NUMBER_1, status=status, body="nope")
+        with pytest.raises(APIStatusError) as info:
+            if call == "get":
+                await client.numbers.get(1)
+            else:
+                await client.numbers.list(state="active")
+    error = info.value
+    assert type(error) is error_class
+    assert isinstance(error, APIError)
+    assert isinstance(error, VirtnumError)
+    assert error.status == status
+    assert error.method == "GET"
+    assert error.attempts == 1
+    assert str(status) in str(error)
+    assert len(calls(m)) == 1
+
+
+async def test_403_message_mentions_allow_list(client: AsyncClient) -> None:
+    with aioresponses() as m:
+        m.get(NUMBER_1, status=403, body="Forbidden")
+        with pytest.raises(PermissionDeniedError) as info:
+            await client.numbers.get(1)
+    assert "allow-list" in str(info.value)
+
+
+async def test_error_carries_request_details(client: AsyncClient) -> None:
+    with aioresponses() as m:
+        m.get(
+            NUMBER_1,
+            status=404,
+            body='{"detail": "no such number"}',
+            headers={"X-Request-Id": "req-42"},
+        )
+        with pytest.raises(NotFoundError) as info:
+            await client.numbers.get(1)
+    error = info.value
+    assert error.status == 404
+    assert error.method == "GET"
+    assert error.url == NUMBER_1
+    assert error.body == '{"detail": "no such number"}'
+    assert error.request_id == "req-42"
+    assert "/numbers/virtual-number/1" in str(error)
+
+
+async def test_request_id_is_none_without_header(client: AsyncClient) -> None:
+    with aioresponses() as m:
+        m.get(NUMBER_1, status=500, body="boom")
+        with pytest.raises(InternalServerError) as info:
+            await client.numbers.get(1)
+    assert info.value.request_id is None
+    assert info.value.body == "boom"
+
+
+async def test_error_url_has_no_query_string(client: AsyncClient) -> None:
+    with aioresponses() as m:
+        m.get(LIST_PATTERN, status=400, body="bad")
+        with pytest.raises(BadRequestError) as info:
+            await client.numbers.list(state="active")
+    assert info.value.url == NUMBERS
+    assert "state=active" not in str(info.value)
+
+
+@pytest.mark.parametrize("body", ["x" * 100_000, "я" * 50_000, "€" * 10_000])
+async def test_huge_body_is_truncated(client: AsyncClient, body: str) -> None:
+    with aioresponses() as m:
+        m.get(NUMBER_1, status=500, body=body)
+        with pytest.raises(InternalServerError) as info:
+            await client.numbers.get(1)
+    error = info.value
+    assert 0 < len(error.body) <= 500
+    assert body.startswith(error.body.rstrip("\ufffd"))
+    assert len(str(error)) < 1000
+
+
+async def test_rate_limit_parses_retry_after(client: AsyncClient) -> None:
+    with aioresponses() as m:
+        m.get(NUMBER_1, status=429, body="slow down", headers={"Retry-After": "7"})
+        with pytest.raises(RateLimitError) as info:
+            await client.numbers.get(1)
+    assert info.value.retry_after == 7.0
+
+
+async def test_rate_limit_without_retry_after(client: AsyncClient) -> None:
+    with aioresponses() as m:
+        m.get(NUMBER_1, status=429, body="slow down")
+        with pytest.raises(RateLimitError) as info:
+            await client.numbers.get(1)
+    assert info.value.retry_after is None
+
+
+# ---------------------------------------------------------------- bad 2xx bodies
+
+
+@pytest.mark.parametrize("call", ["get", "list"])
+async def test_html_200_raises_response_validation_error(client: AsyncClient, call: str) -> None:
+    html = "<html><body>Maintenance window</body></html>"
+    with aioresponses() as m:
+        m.get(
+            LIST_PATTERN if call == "list" else NUMBER_1,
+            status=200,
+            body=html,
+            content_type="text/html",
+        )
+        with pytest.raises(ResponseValidationError) as info:
+            if call == "get":
+                await client.numbers.get(1)
+            else:
+                await client.numbers.list()
+    message = str(info.value)
+    assert "Maintenance window" in message
+    assert "<html>" in message
+    assert info.value.method == "GET"
+
+
+@pytest.mark.parametrize("body", ["", "   ", "\n"])
+async def test_empty_200_raises_response_validation_error(client: AsyncClient, body: str) -> None:
+    with aioresponses() as m:
+        m.get(NUMBER_1, status=200, body=body)
+        with pytest.raises(ResponseValidationError) as info:
+            await client.numbers.get(1)
+    assert "empty" in str(info.value)
+    assert info.value.__cause__ is None
+    assert info.value.__context__ is None
+
+
+async def test_html_200_snippet_is_bounded(client: AsyncClient) -> None:
+    with aioresponses() as m:
+        m.get(NUMBER_1, status=200, body="<html>" + "a" * 100_000)
+        with pytest.raises(ResponseValidationError) as info:
+            await client.numbers.get(1)
+    assert "<html>" in str(info.value)
+    assert len(str(info.value)) < 1000
+    assert info.value.__context__ is None
+
+
+# ---------------------------------------------------------------- aiohttp failures
+
+
+@pytest.mark.parametrize(
+    ("exception", "error_class", "marker"),
+    [
+        (aiohttp.ClientConnectionError("refused"), APIConnectionError, "connection failed"),
+        (aiohttp.ServerDisconnectedError(), APIConnectionError, "ServerDisconnectedError"),
+        (aiohttp.ClientPayloadError("cut"), APIConnectionError, "cut short"),
+        (TimeoutError(), APITimeoutError, "timed out"),
+        (aiohttp.ServerTimeoutError("slow"), APITimeoutError, "timed out"),
+        (aiohttp.ClientOSError(104, "reset"), APIConnectionError, "ClientOSError"),
+    ],
+)
+@pytest.mark.parametrize("call", ["get", "list"])
+async def test_aiohttp_exceptions_become_api_errors(
+    client: AsyncClient,
+    exception: BaseException,
+    error_class: type[APIError],
+    marker: str,
+    call: str,
+) -> None:
+    with aioresponses() as m:
+        m.get(LIST_PATTERN if call == "list" else NUMBER_1, exception=exception)
+        with pytest.raises(APIConnectionError) as info:
+            if call == "get":
+                await client.numbers.get(1)
+            else:
+                await client.numbers.list(state="active")
+    error = info.value
+    assert type(error) is error_class
+    assert marker in str(error)
+    assert error.__cause__ is None
+    assert error.__context__ is None
+    assert error.method == "GET"
+    assert error.attempts == 1
+    assert "state=active" not in str(error)
+
+
+async def test_timeout_is_a_connection_error(client: AsyncClient) -> None:
+    with aioresponses() as m:
+        m.get(NUMBER_1, exception=TimeoutError())
+        with pytest.raises(APIConnectionError) as info:
+            await client.numbers.get(1)
+    assert isinstance(info.value, APITimeoutError)
+    assert info.value.url == NUMBER_1
+
+
+# ---------------------------------------------------------------- retries
+
+
+async def test_retries_503_then_succeeds(sleeps: list[float]) -> None:
+    async with AsyncClient(TOKEN, base_url=BASE, max_retries=2) as api:
+        with aioresponses() as m:
+            m.get(NUMBER_1, status=503, body="busy")
+            m.get(NUMBER_1, status=503, body="busy")
+            m.get(NUMBER_1, payload=PAYLOAD)
+            number = await api.numbers.get(1)
+    assert number.id == 1
+    assert len(calls(m)) == 3
+    assert len(sleeps) == 2
+    assert 0.25 <= sleeps[0] < 0.5
+    assert 0.5 <= sleeps[1] < 1.0
+
+
+async def test_retries_exhausted_reports_attempts(sleeps: list[float]) -> None:
+    async with AsyncClient(TOKEN, base_url=BASE, max_retries=2) as api:
+        with aioresponses() as m:
+            m.get(NUMBER_1, status=503, body="busy", repeat=True)
+            with pytest.raises(InternalServerError) as info:
+                await api.numbers.get(1)
+    assert info.value.attempts == 3
+    assert "after 3 attempts" in str(info.value)
+    assert len(calls(m)) == 3
+    assert len(sleeps) == 2
+
+
+async def test_connection_error_is_retried(sleeps: list[float]) -> None:
+    async with AsyncClient(TOKEN, base_url=BASE, max_retries=1) as api:
+        with aioresponses() as m:
+            m.get(NUMBER_1, exception=aiohttp.ServerDisconnectedError())
+            m.get(NUMBER_1, payload=PAYLOAD)
+            number = await api.numbers.get(1)
+    assert number.id == 1
+    assert len(sleeps) == 1
+
+
+async def test_timeouts_exhausted(sleeps: list[float]) -> None:
+    async with AsyncClient(TOKEN, base_url=BASE, max_retries=2) as api:
+        with aioresponses() as m:
+            m.get(NUMBER_1, exception=TimeoutError(), repeat=True)
+            with pytest.raises(APITimeoutError) as info:
+                await api.numbers.get(1)
+    assert info.value.attempts == 3
+    assert info.value.__context__ is None
+    assert len(sleeps) == 2
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 404, 422])
+async def test_client_errors_are_not_retried(sleeps: list[float], status: int) -> None:
+    async with AsyncClient(TOKEN, base_url=BASE, max_retries=3) as api:
+        with aioresponses() as m:
+            m.get(NUMBER_1, status=status, body="no", repeat=True)
+            with pytest.raises(APIStatusError) as info:
+                await api.numbers.get(1)
+    assert info.value.status == status
+    assert info.value.attempts == 1
+    assert len(calls(m)) == 1
+    assert sleeps == []
+
+
+async def test_max_retries_zero_makes_one_attempt(client: AsyncClient, sleeps: list[float]) -> None:
+    with aioresponses() as m:
+        m.get(NUMBER_1, status=503, body="busy", repeat=True)
+        with pytest.raises(InternalServerError) as info:
+            await client.numbers.get(1)
+    assert info.value.attempts == 1
+    assert len(calls(m)) == 1
+    assert sleeps == []
+
+
+async def test_retry_after_is_used_as_delay(sleeps: list[float]) -> None:
+    async with AsyncClient(TOKEN, base_url=BASE, max_retries=2) as api:
+        with aioresponses() as m:
+            m.get(NUMBER_1, status=429, body="slow", headers={"Retry-After": "2"})
+            m.get(NUMBER_1, status=429, body="slow", headers={"Retry-After": "60"})
+            m.get(NUMBER_1, payload=PAYLOAD)
+            number = await api.numbers.get(1)
+    assert number.id == 1
+    assert sleeps == [2.0, 60.0]
+
+
+async def test_retry_after_over_cap_raises_at_once(sleeps: list[float]) -> None:
+    async with AsyncClient(TOKEN, base_url=BASE, max_retries=2) as api:
+        with aioresponses() as m:
+            m.get(NUMBER_1, status=429, body="slow", headers={"Retry-After": "120"}, repeat=True)
+            with pytest.raises(RateLimitError) as info:
+                await api.numbers.get(1)
+    assert info.value.retry_after == 120.0
+    assert info.value.attempts == 1
+    assert len(calls(m)) == 1
+    assert sleeps == []
+
+
+async def test_retry_after_cap_is_configurable(sleeps: list[float]) -> None:
+    async with AsyncClient(TOKEN, base_url=BASE, max_retries=1, retry_after_cap=300) as api:
+        with aioresponses() as m:
+            m.get(NUMBER_1, status=429, body="slow", headers={"Retry-After": "120"})
+            m.get(NUMBER_1, payload=PAYLOAD)
+            assert (await api.numbers.get(1)).id == 1
+    assert sleeps == [120.0]
+
+
+async def test_many_retries_end_in_api_error(sleeps: list[float]) -> None:
+    """Past attempt 1024 the backoff power overflows (virtnum/_retry.py backoff_delay):
+    the caller must still get an APIConnectionError, not an OverflowError."""
+    async with AsyncClient(TOKEN, base_url=BASE, max_retries=1100) as api:
+        with aioresponses() as m:
+            m.get(NUMBER_1, exception=aiohttp.ServerDisconnectedError(), repeat=True)
+            with pytest.raises(APIConnectionError) as info:
+                await api.numbers.get(1)
+    assert info.value.attempts == 1101
+    assert len(sleeps) == 1100
+    assert max(sleeps) < 8.0
+
+
+async def test_retries_are_logged_at_info_without_query(
+    sleeps: list[float], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="virtnum")
+    async with AsyncClient(TOKEN, base_url=BASE, max_retries=2) as api:
+        with aioresponses() as m:
+            m.get(LIST_PATTERN, status=503, body="busy")
+            m.get(LIST_PATTERN, exception=aiohttp.ServerDisconnectedError())
+            m.get(LIST_PATTERN, payload=[])
+            assert await api.numbers.list(type=["def", "abc"], state="active") == []
+    info = [r for r in caplog.records if r.levelno == logging.INFO]
+    assert len(info) == 2
+    assert all(r.name == "virtnum" for r in info)
+    first, second = (r.getMessage() for r in info)
+    for message in (first, second):
+        assert "GET" in message
+        assert "/numbers/virtual-number" in message
+        assert "?" not in message
+        assert "state" not in message
+        assert "active" not in message
+        assert "type=" not in message
+        assert "abc" not in message
+    assert "503" in first
+    assert "attempt 1" in first
+    assert "APIConnectionError" in second
+    assert "attempt 2" in second
+    assert len(sleeps) == 2
+
+
+async def test_no_info_log_without_retry(
+    client: AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="virtnum")
+    with aioresponses() as m:
+        m.get(NUMBER_1, status=503, body="busy")
+        with pytest.raises(InternalServerError):
+            await client.numbers.get(1)
+    assert [r for r in caplog.records if r.levelno >= logging.INFO] == []
+
+
+# ---------------------------------------------------------------- the token never leaks
+
+
+def assert_no_token(*texts: object) -> None:
+    for text in texts:
+        assert TOKEN not in str(text), text
+
+
+async def test_token_never_in_errors_repr_or_logs(
+    sleeps: list[float], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="virtnum")
+    errors: list[BaseException] = []
+    api = AsyncClient(TOKEN, base_url=BASE, max_retries=1)
+    try:
+        assert_no_token(repr(api), str(api), repr(api.with_options(max_retries=3)))
+        with aioresponses() as m:
+            m.get(NUMBER_1, status=400, body=f"bad token {TOKEN} given")
+            m.get(NUMBER_1, status=401, body=f"who is {TOKEN}?")
+            m.get(NUMBER_1, status=403, body=TOKEN)
+            m.get(NUMBER_1, status=503, body=f"busy {TOKEN}", repeat=2)
+            m.get(NUMBER_1, status=200, body=f"<html>{TOKEN}</html>")
+            m.get(NUMBER_1, exception=aiohttp.ClientConnectionError(f"x {TOKEN}"), repeat=2)
+            m.get(NUMBER_1, exception=TimeoutError(TOKEN), repeat=2)
+            m.get(NUMBER_1, status=500, body=TOKEN * 100, repeat=2)
+            m.get(LIST_PATTERN, status=429, body=TOKEN, headers={"Retry-After": "999"})
+            m.get(NUMBER_1, payload=PAYLOAD)
+            for _ in range(8):
+                with pytest.raises(VirtnumError) as info:
+                    await api.numbers.get(1)
+                errors.append(info.value)
+            with pytest.raises(RateLimitError) as info:
+                await api.numbers.list(state="active")
+            errors.append(info.value)
+            assert (await api.numbers.get(1)).id == 1
+        # the token really was sent
+        assert all(c.kwargs["headers"]["Authorization"] == TOKEN for _, _, c in calls(m))
+    finally:
+        await api.close()
+    assert [type(e) for e in errors] == [
+        BadRequestError,
+        AuthenticationError,
+        PermissionDeniedError,
+        InternalServerError,
+        ResponseValidationError,
+        APIConnectionError,
+        APITimeoutError,
+        InternalServerError,
+        RateLimitError,
+    ]
+    for error in errors:
+        assert_no_token(str(error), repr(error), error.args, vars(error))
+        assert error.__cause__ is None
+        assert error.__context__ is None
+    assert errors[0].body == "bad token [redacted] given"  # type: ignore[attr-defined]
+    assert_no_token(repr(api))
+    assert caplog.records, "expected DEBUG records"
+    assert any(r.levelno == logging.DEBUG for r in caplog.records)
+    for record in caplog.records:
+        assert_no_token(record.getMessage(), record.msg, record.args, record.exc_text)
+
+
+async def test_echoed_token_is_replaced_in_body(client: AsyncClient) -> None:
+    with aioresponses() as m:
+        m.get(NUMBER_1, status=400, body=f'{{"error": "invalid token {TOKEN}"}}')
+        with pytest.raises(BadRequestError) as info:
+            await client.numbers.get(1)
+    error = info.value
+    assert TOKEN not in error.body
+    assert "[redacted]" in error.body
+    assert error.body.startswith('{"error": "invalid token ')
+    assert_no_token(str(error), repr(error))
+
+
+async def test_token_straddling_body_truncation_is_not_leaked(client: AsyncClient) -> None:
+    """The body is cut to 500 characters before the token is cut out, so a token that
+    straddles character 500 leaves its first part in ``.body``."""
+    body = "x" * 490 + TOKEN + "y" * 100
+    with aioresponses() as m:
+        m.get(NUMBER_1, status=400, body=body)
+        with pytest.raises(BadRequestError) as info:
+            await client.numbers.get(1)
+    error = info.value
+    assert len(error.body) <= 500
+    assert TOKEN[:10] not in error.body  # "tok-SECRET"
+
+
+async def test_transport_repr_hides_token(client: AsyncClient) -> None:
+    assert_no_token(repr(client), repr(client._transport), repr(client._transport.config))
+
+
+# ---------------------------------------------------------------- construction
+
+
+def test_missing_token_raises(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("VIRTNUM_TOKEN", raising=False)
+    with pytest.raises(VirtnumError, match="VIRTNUM_TOKEN"):
+        AsyncClient(base_url=BASE)
+
+
+def test_empty_token_env_raises(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VIRTNUM_TOKEN", "")
+    with pytest.raises(VirtnumError, match="VIRTNUM_TOKEN"):
+        AsyncClient(base_url=BASE)
+
+
+async def test_token_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VIRTNUM_TOKEN", "env-token-777")
+    async with AsyncClient(base_url=BASE, max_retries=0) as api:
+        with aioresponses() as m:
+            m.get(NUMBER_1, payload=PAYLOAD)
+            await api.numbers.get(1)
+    assert only_call(m).kwargs["headers"]["Authorization"] == "env-token-777"
+
+
+async def test_base_url_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VIRTNUM_BASE_URL", "https://env.test/")
+    async with AsyncClient(TOKEN, max_retries=0) as api:
+        assert api.base_url == "https://env.test"
+        with aioresponses() as m:
+            m.get("https://env.test/numbers/virtual-number/1", payload=PAYLOAD)
+            assert (await api.numbers.get(1)).id == 1
+    assert [str(url) for _, url, _ in calls(m)] == ["https://env.test/numbers/virtual-number/1"]
+
+
+async def test_explicit_base_url_beats_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VIRTNUM_BASE_URL", "https://env.test")
+    api = AsyncClient(TOKEN, base_url=BASE)
+    try:
+        assert api.base_url == BASE
+    finally:
+        await api.close()
+
+
+async def test_default_base_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("VIRTNUM_BASE_URL", raising=False)
+    api = AsyncClient(TOKEN)
+    try:
+        assert api.base_url == "https://simple-api.cp.megafon.ru"
+    finally:
+        await api.close()
+
+
+@pytest.mark.parametrize(
+    "url", ["http://api.test", "http://example.com/prefix", "http://10.0.0.1:8080"]
+)
+def test_plain_http_to_remote_host_refused(url: str) -> None:
+    with pytest.raises(ValueError, match="allow_insecure_http"):
+        AsyncClient(TOKEN, base_url=url)
+
+
+@pytest.mark.parametrize("url", ["http://api.test", "http://10.0.0.1:8080"])
+async def test_plain_http_allowed_when_opted_in(url: str) -> None:
+    api = AsyncClient(TOKEN, base_url=url, allow_insecure_http=True)
+    try:
+        assert api.base_url == url
+    finally:
+        await api.close()
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1", "http://127.0.0.1:8080", "http://localhost:9000", "http://[::1]:80"]
+)
+async def test_plain_http_to_loopback_is_fine(url: str) -> None:
+    api = AsyncClient(TOKEN, base_url=url)
+    try:
+        assert api.base_url.startswith("http://")
+    finally:
+        await api.close()
+
+
+async def test_plain_http_loopback_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    async with AsyncClient(TOKEN, base_url="http://127.0.0.1:8080", max_retries=0) as api:
+        with aioresponses() as m:
+            m.get("http://127.0.0.1:8080/numbers/virtual-number/1", payload=PAYLOAD)
+            assert (await api.numbers.get(1)).id == 1
+
+
+# ---------------------------------------------------------------- lifecycle
+
+
+async def test_use_after_close_raises() -> None:
+    api = AsyncClient(TOKEN, base_url=BASE, max_retries=0)
+    with aioresponses() as m:
+        m.get(NUMBER_1, payload=PAYLOAD, repeat=True)
+        assert (await api.numbers.get(1)).id == 1
+        await api.close()
+        assert api.is_closed
+        with pytest.raises(VirtnumError, match="closed") as info:
+            await api.numbers.get(1)
+        assert not isinstance(info.value, APIError)
+        with pytest.raises(VirtnumError, match="closed"):
+            await api.numbers.list()
+    assert len(calls(m)) == 1
+
+
+async def test_use_after_close_without_any_request() -> None:
+    api = AsyncClient(TOKEN, base_url=BASE)
+    await api.close()
+    with aioresponses() as m, pytest.raises(VirtnumError, match="closed"):
+        await api.numbers.get(1)
+    assert calls(m) == []
+
+
+async def test_closed_client_cannot_be_reentered() -> None:
+    api = AsyncClient(TOKEN, base_url=BASE)
+    async with api:
+        pass
+    assert api.is_closed
+    with pytest.raises(VirtnumError, match="closed"):
+        async with api:
+            pass
+
+
+async def test_close_twice_is_fine() -> None:
+    api = AsyncClient(TOKEN, base_url=BASE)
+    with aioresponses() as m:
+        m.get(NUMBER_1, payload=PAYLOAD)
+        await api.numbers.get(1)
+    await api.close()
+    await api.close()
+    assert api.is_closed
+
+
+async def test_close_twice_without_session() -> None:
+    api = AsyncClient(TOKEN, base_url=BASE)
+    assert not api.is_closed
+    await api.close()
+    await api.close()
+    assert api.is_closed
+
+
+async def test_with_options_changes_only_the_copy(sleeps: list[float]) -> None:
+    api = AsyncClient(TOKEN, base_url=BASE, max_retries=0, timeout=12.0)
+    try:
+        retrying = api.with_options(max_retries=5)
+        assert retrying is not api
+        assert retrying.max_retries == 5
+        assert api.max_retries == 0
+        assert retrying.base_url == api.base_url
+        assert retrying.timeout.total == 12.0
+        with aioresponses() as m:
+            m.get(NUMBER_1, status=503, body="busy")
+            m.get(NUMBER_1, payload=PAYLOAD)
+            assert (await retrying.numbers.get(1)).id == 1
+            m.get(NUMBER_1, status=503, body="busy")
+            with pytest.raises(InternalServerError) as info:
+                await api.numbers.get(1)
+        assert info.value.attempts == 1
+        assert len(sleeps) == 1
+        # one session for both
+        session = retrying._transport._shared.session
+        assert session is not None
+        assert api._transport._shared.session is session
+        assert retrying._transport._shared is api._transport._shared
+    finally:
+        await api.close()
+
+
+async def test_with_options_close_is_noop_and_original_close_closes_both() -> None:
+    api = AsyncClient(TOKEN, base_url=BASE, max_retries=0)
+    copy = api.with_options(max_retries=5)
+    with aioresponses() as m:
+        m.get(NUMBER_1, payload=PAYLOAD, repeat=True)
+        await copy.numbers.get(1)
+        await copy.close()
+        assert not api.is_closed
+        assert (await api.numbers.get(1)).id == 1
+        await api.close()
+        assert copy.is_closed
+        with pytest.raises(VirtnumError, match="closed"):
+            await copy.numbers.get(1)
+    assert len(calls(m)) == 2
+
+
+async def test_caller_session_is_not_closed() -> None:
+    session = aiohttp.ClientSession()
+    try:
+        api = AsyncClient(TOKEN, base_url=BASE, session=session, max_retries=0)
+        with aioresponses() as m:
+            m.get(NUMBER_1, payload=PAYLOAD)
+            assert (await api.numbers.get(1)).id == 1
+        await api.close()
+        assert api.is_closed
+        assert not session.closed
+    finally:
+        await session.close()
