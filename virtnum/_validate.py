@@ -10,13 +10,25 @@ from yarl import URL
 
 from virtnum._errors import InvalidArgumentTypeError
 
-__all__ = ["check_base_url", "check_id", "check_ids", "check_positive_int", "check_token"]
+__all__ = [
+    "check_base_url",
+    "check_id",
+    "check_ids",
+    "check_positive_int",
+    "check_token",
+    "wrong_type",
+]
+
+
+def wrong_type(name: str, expected: str, value: Any) -> InvalidArgumentTypeError:
+    """The error for an argument of the wrong type; it names the type, never the value."""
+    return InvalidArgumentTypeError(f"{name} must be {expected}, got {type(value).__name__}")
 
 
 def check_id(value: Any, name: str = "id") -> int:
     """A positive int (not bool): nothing else can reach a request path."""
     if type(value) is not int:
-        raise InvalidArgumentTypeError(f"{name} must be a positive int, got {type(value).__name__}")
+        raise wrong_type(name, "a positive int", value)
     if value <= 0:
         raise ValueError(f"{name} must be a positive int, got {value}")
     return value
@@ -25,15 +37,13 @@ def check_id(value: Any, name: str = "id") -> int:
 def check_ids(values: Any) -> list[int]:
     """Every id of an iterable, checked; a str is refused rather than read per character."""
     if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
-        raise InvalidArgumentTypeError(
-            f"ids must be an iterable of ints, got {type(values).__name__}"
-        )
+        raise wrong_type("ids", "an iterable of ints", values)
     return [check_id(value, f"ids[{index}]") for index, value in enumerate(values)]
 
 
 def check_positive_int(value: Any, name: str) -> int:
     if type(value) is not int:
-        raise InvalidArgumentTypeError(f"{name} must be an int, got {type(value).__name__}")
+        raise wrong_type(name, "an int", value)
     if value <= 0:
         raise ValueError(f"{name} must be positive, got {value}")
     return value
@@ -41,7 +51,7 @@ def check_positive_int(value: Any, name: str) -> int:
 
 def check_non_negative_int(value: Any, name: str) -> int:
     if type(value) is not int:
-        raise InvalidArgumentTypeError(f"{name} must be an int, got {type(value).__name__}")
+        raise wrong_type(name, "an int", value)
     if value < 0:
         raise ValueError(f"{name} must be 0 or more, got {value}")
     return value
@@ -51,9 +61,7 @@ def check_timeout(value: Any, name: str) -> float | None:
     if value is None:
         return None
     if type(value) not in (int, float):
-        raise InvalidArgumentTypeError(
-            f"{name} must be seconds (a number) or None, got {type(value).__name__}"
-        )
+        raise wrong_type(name, "seconds (a number) or None", value)
     if not value > 0 or value == float("inf"):
         raise ValueError(f"{name} must be a positive finite number of seconds or None")
     return float(value)
@@ -62,7 +70,7 @@ def check_timeout(value: Any, name: str) -> float | None:
 def check_token(token: Any) -> str:
     """A non-empty str with no control characters; the error never repeats the token."""
     if not isinstance(token, str):
-        raise InvalidArgumentTypeError(f"token must be a str, got {type(token).__name__}")
+        raise wrong_type("token", "a str", token)
     if not token.strip():
         raise ValueError("token is empty")
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in token):
@@ -85,7 +93,7 @@ def check_base_url(value: Any, *, allow_insecure_http: bool) -> str:
     Plain http is allowed only to loopback hosts unless the caller opts in.
     """
     if not isinstance(value, str):
-        raise InvalidArgumentTypeError(f"base_url must be a str, got {type(value).__name__}")
+        raise wrong_type("base_url", "a str", value)
     url = URL(value)
     if url.scheme not in ("http", "https") or not url.host:
         raise ValueError("base_url must be an absolute URL: https://host[/prefix]")

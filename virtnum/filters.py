@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl, urlencode
 import attrs
 
 from virtnum._errors import InvalidArgumentTypeError
+from virtnum._validate import wrong_type
 from virtnum.models import VIRTUAL_NUMBER_FIELDS, VirtualNumber
 
 __all__ = ["Filter"]
@@ -162,7 +163,7 @@ class Filter:
     def order_by(self, field: str) -> Self:
         """Sort by ``field`` ascending, or descending with a leading ``-``."""
         if not isinstance(field, str):
-            raise InvalidArgumentTypeError(f"order_by: expected str, got {type(field).__name__}")
+            raise wrong_type("order_by", "a str", field)
         name, order = (field[1:], "desc") if field.startswith("-") else (field, "asc")
         if _split(name)[1] is not None:
             raise ValueError(f"order_by({field!r}): not a field name")
@@ -172,7 +173,7 @@ class Filter:
     def parse(cls, query: str) -> Filter:
         """Read a query string such as ``purpose__ne=not_specified&type=def&type=abc``."""
         if not isinstance(query, str):
-            raise InvalidArgumentTypeError(f"parse: expected str, got {type(query).__name__}")
+            raise wrong_type("parse", "a str", query)
         pairs: list[tuple[str, str]] = []
         sort: dict[str, str] = {}
         for key, text in parse_qsl(query.lstrip("?"), keep_blank_values=True):

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from virtnum._errors import InvalidArgumentTypeError
 from virtnum._types import NOT_GIVEN, NotGiven
-from virtnum._validate import check_id
+from virtnum._validate import check_id, wrong_type
 from virtnum.models import NumberType, Purpose
 
 __all__ = ["mobile_body", "sip_registration_body", "update_body"]
@@ -18,7 +17,7 @@ _KNOWN_PURPOSES = frozenset(Purpose.__members__.values())
 
 def _phone(value: Any, name: str) -> str:
     if not isinstance(value, str):
-        raise InvalidArgumentTypeError(f"{name} must be a str of digits, got {type(value).__name__}")
+        raise wrong_type(name, "a str of digits", value)
     if not _PHONE.fullmatch(value):
         raise ValueError(f"{name} must be 10 to 15 digits, e.g. 79201234567")
     return value
@@ -26,7 +25,7 @@ def _phone(value: Any, name: str) -> str:
 
 def _text(value: Any, name: str, *, secret: bool = False) -> str:
     if not isinstance(value, str):
-        raise InvalidArgumentTypeError(f"{name} must be a str, got {type(value).__name__}")
+        raise wrong_type(name, "a str", value)
     if not value.strip():
         raise ValueError(f"{name} must not be empty")
     if any(ord(ch) < 32 for ch in value):
@@ -39,7 +38,7 @@ def _comment(value: Any) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise InvalidArgumentTypeError(f"comment must be a str or None, got {type(value).__name__}")
+        raise wrong_type("comment", "a str or None", value)
     return value
 
 
@@ -54,7 +53,7 @@ def _purpose(value: Any, allowed: frozenset[Purpose] = _KNOWN_PURPOSES) -> Purpo
 
 def _port(value: Any) -> int:
     if type(value) is not int:
-        raise InvalidArgumentTypeError(f"server_port must be an int, got {type(value).__name__}")
+        raise wrong_type("server_port", "an int", value)
     if not 1 <= value <= 65535:
         raise ValueError(f"server_port must be 1 to 65535, got {value}")
     return value
@@ -63,7 +62,7 @@ def _port(value: Any) -> int:
 def update_body(
     number_id: int,
     *,
-    comment: str | None | NotGiven,
+    comment: str | NotGiven | None,
     purpose: Purpose | str | NotGiven,
     employee_id: int | NotGiven,
     login: str | NotGiven,

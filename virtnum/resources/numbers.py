@@ -135,7 +135,6 @@ class AsyncNumbers:
             await asyncio.gather(*workers, return_exceptions=True)
         return results
 
-
     async def _write(self, method: str, path: str, body: dict[str, Any]) -> VirtualNumber:
         """Send a write; the password, if any, is redacted from errors and dropped from
         the echoed response, so it never lands in a model."""
@@ -150,7 +149,7 @@ class AsyncNumbers:
         self,
         id: int,
         *,
-        comment: str | None | NotGiven = NOT_GIVEN,
+        comment: str | NotGiven | None = NOT_GIVEN,
         purpose: Purpose | str | NotGiven = NOT_GIVEN,
         employee_id: int | NotGiven = NOT_GIVEN,
         login: str | NotGiven = NOT_GIVEN,
