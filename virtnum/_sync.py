@@ -18,8 +18,9 @@ from anyio.from_thread import BlockingPortal, start_blocking_portal
 from virtnum._client import AsyncClient
 from virtnum._errors import VirtnumError
 from virtnum._pagination import PageIterator
+from virtnum._types import NOT_GIVEN, NotGiven
 from virtnum.filters import Filter
-from virtnum.models import VirtualNumber
+from virtnum.models import Purpose, VirtualNumber
 from virtnum.resources.numbers import AsyncNumbers
 
 __all__ = ["Client"]
@@ -80,6 +81,73 @@ class Numbers:
                 on_progress=on_progress,
             )
         )
+
+    def update(
+        self,
+        id: int,
+        *,
+        comment: str | NotGiven | None = NOT_GIVEN,
+        purpose: Purpose | str | NotGiven = NOT_GIVEN,
+        employee_id: int | NotGiven = NOT_GIVEN,
+        login: str | NotGiven = NOT_GIVEN,
+        password: str | NotGiven = NOT_GIVEN,
+        server_host: str | NotGiven = NOT_GIVEN,
+        server_port: int | NotGiven = NOT_GIVEN,
+    ) -> VirtualNumber:
+        """See ``AsyncNumbers.update``."""
+        return self._call(
+            lambda: self._numbers.update(
+                id,
+                comment=comment,
+                purpose=purpose,
+                employee_id=employee_id,
+                login=login,
+                password=password,
+                server_host=server_host,
+                server_port=server_port,
+            )
+        )
+
+    def add_sip_registration(
+        self,
+        *,
+        number: str,
+        login: str,
+        password: str,
+        server_host: str,
+        server_port: int,
+        comment: str | None = None,
+    ) -> VirtualNumber:
+        """See ``AsyncNumbers.add_sip_registration``."""
+        return self._call(
+            lambda: self._numbers.add_sip_registration(
+                number=number,
+                login=login,
+                password=password,
+                server_host=server_host,
+                server_port=server_port,
+                comment=comment,
+            )
+        )
+
+    def add_mobile(
+        self,
+        *,
+        number: str,
+        dgn_number: str,
+        purpose: Purpose | str,
+        comment: str | None = None,
+    ) -> VirtualNumber:
+        """See ``AsyncNumbers.add_mobile``."""
+        return self._call(
+            lambda: self._numbers.add_mobile(
+                number=number, dgn_number=dgn_number, purpose=purpose, comment=comment
+            )
+        )
+
+    def delete(self, id: int) -> None:
+        """See ``AsyncNumbers.delete``."""
+        self._call(self._numbers.delete, id)
 
     def iter(
         self, filter: Filter | str | None = None, *, page_size: int | None = None, **where: Any

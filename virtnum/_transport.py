@@ -166,7 +166,7 @@ class Transport:
             error = (
                 outcome
                 if isinstance(outcome, errors.APIError)
-                else self._status_error(method, url, *outcome)
+                else self._status_error(method, url, *outcome, redact)
             )
             error.attempts = attempt
             retry_after = getattr(error, "retry_after", None)
@@ -285,8 +285,10 @@ class Transport:
         should the server echo it."""
         text = raw.decode("utf-8", "replace")
         for secret in (self.config.token, *redact):
-            if secret:
-                text = text.replace(secret, "[redacted]")
+            # as sent, and as a JSON string escapes it (a body is usually JSON)
+            for form in (secret, json.dumps(secret)[1:-1]):
+                if form:
+                    text = text.replace(form, "[redacted]")
         return text[:_BODY_SNIPPET]
 
     def _decode(self, method: str, url: str, raw: bytes, redact: Sequence[str] = ()) -> Any:

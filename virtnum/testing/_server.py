@@ -14,6 +14,7 @@ from aiohttp import web
 
 from virtnum.testing._data import synthetic_numbers
 from virtnum.testing._faults import Fault, Faults
+from virtnum.testing._writes import WriteHandlers
 
 try:
     import orjson
@@ -86,6 +87,7 @@ class FakeServer:
         self.numbers: dict[int, dict[str, Any]] = {r["id"]: dict(r) for r in records}
         self.token = token
         self.faults = Faults(seed)
+        self.writes = WriteHandlers(self.numbers)
         self.requests: list[RecordedRequest] = []
         self.in_flight = 0
         self.peak_in_flight = 0
@@ -104,7 +106,12 @@ class FakeServer:
         return app
 
     def _add_write_routes(self, app: web.Application) -> None:
-        """Hook for the write endpoints (none in this version)."""
+        self.writes.routes(app)
+
+    @property
+    def secrets(self) -> dict[int, str]:
+        """Passwords of SIP-registration numbers, by id (kept out of ``numbers``)."""
+        return self.writes.secrets
 
     async def start(self) -> Self:
         """Start serving; ``url`` is set once this returns."""

@@ -1,0 +1,205 @@
+"""Write methods through both clients against FakeServer: update, add, delete."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+
+from virtnum import (
+    AsyncClient,
+    BadRequestError,
+    Client,
+    InternalServerError,
+    NotFoundError,
+    NumberType,
+    Purpose,
+    State,
+)
+from virtnum.testing import FakeServer
+
+PASSWORD = "pw-Very-SECRET-31"
+SIP = {
+    "number": "74951112233",
+    "login": "sipuser",
+    "password": PASSWORD,
+    "server_host": "sip.other-operator.example",
+    "server_port": 5060,
+}
+
+
+def first_of_type(server: FakeServer, kind: str) -> int:
+    return next(i for i, r in server.numbers.items() if r["type"] == kind)
+
+
+def sent_body(server: FakeServer) -> dict[str, object]:
+    return json.loads(server.requests[-1].body)  # type: ignore[no-any-return]
+
+
+async def test_update_sends_id_and_the_given_fields(
+    client: AsyncClient, server: FakeServer
+) -> None:
+    number_id = first_of_type(server, "def")
+    echoed = await client.numbers.update(number_id, purpose="employee", employee_id=42)
+    assert sent_body(server) == {"id": number_id, "purpose": "employee", "employee_id": 42}
+    assert server.requests[-1].method == "PUT"
+    assert echoed.id == number_id
+    assert echoed.purpose is Purpose.EMPLOYEE
+    fresh = await client.numbers.get(number_id)
+    assert (fresh.purpose, fresh.employee_id) == (Purpose.EMPLOYEE, 42)
+
+
+async def test_update_comment_none_clears_it(client: AsyncClient, server: FakeServer) -> None:
+    number_id = first_of_type(server, "abc")
+    await client.numbers.update(number_id, comment=None)
+    assert sent_body(server) == {"id": number_id, "comment": None}
+    assert (await client.numbers.get(number_id)).comment is None
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"purpose": "employee"}, "employee_id is required"),
+        ({"purpose": "company", "employee_id": 3}, "employee_id goes only"),
+        ({"purpose": "boss"}, "purpose must be one of"),
+        ({}, "at least one field"),
+        ({"server_port": 0}, "server_port"),
+        ({"server_port": 70000}, "server_port"),
+        ({"comment": 5}, "comment"),
+    ],
+)
+async def test_update_refuses_bad_input_before_sending(
+    client: AsyncClient, server: FakeServer, kwargs: dict[str, object], message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        await client.numbers.update(1, **kwargs)  # type: ignore[arg-type]
+    assert server.requests == []
+
+
+async def test_the_server_refuses_what_a_number_kind_does_not_accept(
+    client: AsyncClient, server: FakeServer
+) -> None:
+    city = first_of_type(server, "abc")
+    with pytest.raises(BadRequestError, match="status 400"):
+        await client.numbers.update(city, purpose="employee", employee_id=1)
+
+
+async def test_add_sip_registration_posts_and_drops_the_echoed_password(
+    client: AsyncClient, server: FakeServer
+) -> None:
+    created = await client.numbers.add_sip_registration(**SIP, comment="backup trunk")
+    body = sent_body(server)
+    assert body == {
+        **SIP,
+        "purpose": "company",
+        "type": "sip_registration",
+        "comment": "backup trunk",
+    }
+    assert server.requests[-1].path == "/numbers/virtual-number"
+    assert created.type is NumberType.SIP_REGISTRATION
+    assert created.extra["login"] == "sipuser"
+    assert "password" not in created.extra
+    assert PASSWORD not in repr(created)
+    assert server.secrets[created.id] == PASSWORD
+    assert (await client.numbers.get(created.id)).number == SIP["number"]
+
+
+async def test_add_sip_registration_validates_first(
+    client: AsyncClient, server: FakeServer
+) -> None:
+    cases = [
+        ({"server_port": 0}, "server_port"),
+        ({"number": "+7 495"}, "number"),
+        ({"password": ""}, "password"),
+        ({"login": 5}, "login"),
+    ]
+    for bad, name in cases:
+        with pytest.raises(ValueError, match=name):
+            await client.numbers.add_sip_registration(**{**SIP, **bad})  # type: ignore[arg-type]
+    assert server.requests == []
+
+
+async def test_a_password_never_reaches_an_error_or_a_log(
+    server: FakeServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="virtnum")
+    server.faults.fail(400, count=1, body=json.dumps({"error": f"bad {PASSWORD}"}).encode())
+    async with AsyncClient(server.token, base_url=server.url) as client:
+        with pytest.raises(BadRequestError) as info:
+            await client.numbers.add_sip_registration(**SIP)
+    assert PASSWORD not in str(info.value) + repr(info.value) + info.value.body
+    assert PASSWORD not in caplog.text
+
+
+async def test_post_is_not_retried_by_default(server: FakeServer) -> None:
+    server.faults.fail(503, count=1)
+    async with AsyncClient(server.token, base_url=server.url, max_retries=3) as client:
+        with pytest.raises(InternalServerError) as info:
+            await client.numbers.add_mobile(
+                number="79001234567", dgn_number="74951234567", purpose="company"
+            )
+        assert info.value.attempts == 1
+        assert len(server.requests) == 1
+        server.faults.fail(503, count=1)
+        created = await client.with_options(retry_post=True).numbers.add_mobile(
+            number="79001234567", dgn_number="74951234567", purpose="company"
+        )
+    assert created.state is State.ACTIVATION
+    assert len(server.requests) == 3
+
+
+async def test_add_mobile_creates_an_activating_def_number(
+    client: AsyncClient, server: FakeServer
+) -> None:
+    created = await client.numbers.add_mobile(
+        number="79001234567", dgn_number="74951234567", purpose="\u0441ompany", comment="new"
+    )
+    assert sent_body(server) == {
+        "number": "79001234567",
+        "dgn_number": "74951234567",
+        "purpose": "company",
+        "type": "def",
+        "comment": "new",
+    }
+    assert server.requests[-1].path == "/numbers/unconfirmed"
+    assert (created.type, created.state, created.comment) == (
+        NumberType.DEF,
+        State.ACTIVATION,
+        "new",
+    )
+    with pytest.raises(ValueError, match="purpose"):
+        await client.numbers.add_mobile(
+            number="79001234567", dgn_number="74951234567", purpose="employee"
+        )
+
+
+async def test_delete_removes_a_number_but_not_a_city_one(
+    client: AsyncClient, server: FakeServer
+) -> None:
+    mobile = first_of_type(server, "def")
+    assert await client.numbers.delete(mobile) is None
+    assert server.requests[-1].method == "DELETE"
+    with pytest.raises(NotFoundError):
+        await client.numbers.get(mobile)
+    city = first_of_type(server, "abc")
+    with pytest.raises(BadRequestError, match="status 400"):
+        await client.numbers.delete(city)
+    assert city in server.numbers
+    with pytest.raises(ValueError, match="id"):
+        await client.numbers.delete(0)
+
+
+def test_the_sync_client_writes_too(sync_client: Client, threaded_server: FakeServer) -> None:
+    number_id = first_of_type(threaded_server, "def")
+    assert (
+        sync_client.numbers.update(number_id, comment="sync", purpose="company").comment == "sync"
+    )
+    created = sync_client.numbers.add_sip_registration(**SIP)
+    assert PASSWORD not in repr(created)
+    mobile = sync_client.numbers.add_mobile(
+        number="79001234567", dgn_number="74951234567", purpose=Purpose.NOT_SPECIFIED
+    )
+    sync_client.numbers.delete(mobile.id)
+    assert mobile.id not in threaded_server.numbers
+    assert threaded_server.numbers[number_id]["comment"] == "sync"
