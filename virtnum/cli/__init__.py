@@ -5,7 +5,6 @@ The library never imports this package.
 
 from __future__ import annotations
 
-import os
 import sys
 
 from virtnum import _errors as errors
@@ -40,11 +39,4 @@ def main(argv: list[str] | None = None) -> None:
     except ImportError as exc:  # pragma: no cover - depends on the environment
         sys.stderr.write(f"virtnum: the command line needs `pip install virtnum[cli]` ({exc})\n")
         raise SystemExit(1) from None
-    try:
-        cli.main(args=argv, prog_name="virtnum", standalone_mode=True)
-    except BrokenPipeError:
-        # The reader went away (| head): exit quietly, and keep Python from
-        # complaining again when it flushes stdout at shutdown.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        raise SystemExit(0) from None
+    cli.main(args=argv, prog_name="virtnum", standalone_mode=True)

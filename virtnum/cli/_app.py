@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from typing import Any, TypeVar
@@ -41,6 +42,11 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:
+            # The reader went away (| head): exit quietly and successfully, and keep
+            # Python from complaining again when it flushes stdout at shutdown.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(0)
         except (VirtnumError, ValueError) as exc:
             settings = ctx.find_object(Settings)
             if settings is not None and settings.debug:
@@ -165,9 +171,10 @@ def get_numbers(
     async def job(client: AsyncClient) -> list[VirtualNumber]:
         if not sys.stderr.isatty() or len(id_list) < 2:
             return await client.numbers.get_many(id_list, concurrency=concurrency)
+        from rich.console import Console
         from rich.progress import Progress
 
-        with Progress(transient=True) as progress:
+        with Progress(console=Console(stderr=True), transient=True) as progress:
             task = progress.add_task("fetching", total=len(id_list))
             return await client.numbers.get_many(
                 id_list,

@@ -1,0 +1,250 @@
+"""The ``virtnum`` command line, run as a subprocess against a FakeServer."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import pty
+import select
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from virtnum.cli import EXIT_CODES
+from virtnum.testing import FakeServer
+
+from .conftest import TOKEN
+
+
+def run(
+    server: FakeServer, *args: str, stdin: str | None = None, token: str = TOKEN
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "VIRTNUM_TOKEN": token, "VIRTNUM_BASE_URL": server.url}
+    return subprocess.run(
+        [sys.executable, "-m", "virtnum", *args],
+        input=stdin,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_list_filters_and_csv(threaded_server: FakeServer) -> None:
+    result = run(
+        threaded_server,
+        "numbers", "list", "--type", "def", "--type", "abc", "--purpose-ne", "not_specified",
+        "--sort", "-number", "--format", "csv", "--fields", "id,number,type,purpose",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    want = sorted(
+        (
+            r
+            for r in threaded_server.numbers.values()
+            if r["type"] in ("def", "abc") and r["purpose"] != "not_specified"
+        ),
+        key=lambda r: r["number"],
+        reverse=True,
+    )
+    assert [int(row["id"]) for row in rows] == [r["id"] for r in want]
+    assert list(rows[0]) == ["id", "number", "type", "purpose"]
+    query = dict(threaded_server.requests[-1].query)
+    assert query["_sort"] == "number"
+    assert query["_order"] == "desc"
+
+
+def test_where_and_json_formats(threaded_server: FakeServer) -> None:
+    result = run(threaded_server, "numbers", "list", "--where", "group_id=7", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    records = json.loads(result.stdout)
+    assert [r["id"] for r in records] == [
+        r["id"] for r in threaded_server.numbers.values() if r["group_id"] == 7
+    ]
+    lines = run(threaded_server, "numbers", "list", "--format", "jsonl", "--fields", "id")
+    assert [json.loads(line) for line in lines.stdout.splitlines()] == [
+        {"id": i} for i in threaded_server.numbers
+    ]
+
+
+def test_table_format_shows_the_numbers(threaded_server: FakeServer) -> None:
+    result = run(threaded_server, "numbers", "get", "3")
+    assert result.returncode == 0, result.stderr
+    assert threaded_server.numbers[3]["number"] in result.stdout
+
+
+def test_get_reads_ids_from_stdin_and_keeps_order(threaded_server: FakeServer) -> None:
+    result = run(
+        threaded_server, "numbers", "get", "-", "--format", "csv", "--fields", "id", stdin="9 4\n7"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["id", "9", "4", "7"]
+    assert result.stderr == ""  # no progress bar when stderr is not a terminal
+
+
+def test_outbound_is_the_seed_query(threaded_server: FakeServer) -> None:
+    result = run(
+        threaded_server, "numbers", "outbound", "--format", "jsonl", "--fields", "id,state"
+    )
+    assert result.returncode == 0, result.stderr
+    assert all(json.loads(line)["state"] == "active" for line in result.stdout.splitlines())
+    assert threaded_server.requests[-1].query == (
+        ("purpose__ne", "not_specified"),
+        ("state", "active"),
+        ("type", "def"),
+        ("type", "abc"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "token", "code", "words"),
+    [
+        (["numbers", "get", "999"], TOKEN, 5, "404"),
+        (["numbers", "get", "1"], "wrong-token-XYZ", 3, "token"),
+        (["numbers", "list", "--where", "bogus=1"], TOKEN, 2, "bogus"),
+        (["numbers", "get", "abc"], TOKEN, 2, "not a number id"),
+        (["numbers", "list", "--fields", "nope"], TOKEN, 2, "unknown field"),
+    ],
+)
+def test_errors_are_one_line_with_a_distinct_exit_code(
+    threaded_server: FakeServer, args: list[str], token: str, code: int, words: str
+) -> None:
+    result = run(threaded_server, *args, token=token)
+    assert result.returncode == code
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("virtnum: error:")
+    assert words in lines[0]
+    assert token not in result.stderr + result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_debug_shows_the_traceback(threaded_server: FakeServer) -> None:
+    result = run(threaded_server, "--debug", "numbers", "get", "999")
+    assert result.returncode != 0
+    assert "Traceback" in result.stderr
+    assert "NotFoundError" in result.stderr
+
+
+def test_connection_refused_has_its_own_code(threaded_server: FakeServer) -> None:
+    env = {**os.environ, "VIRTNUM_TOKEN": TOKEN, "VIRTNUM_BASE_URL": "http://127.0.0.1:9"}
+    result = subprocess.run(
+        [sys.executable, "-m", "virtnum", "--max-retries", "0", "numbers", "get", "1"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (
+        result.returncode == dict((cls.__name__, c) for cls, c in EXIT_CODES)["APIConnectionError"]
+    )
+
+
+def test_exit_codes_are_distinct() -> None:
+    codes = [code for cls, code in EXIT_CODES if cls is not ValueError]
+    assert len(codes) == len(set(codes))
+    assert not {0, 1, 2} & set(codes)
+
+
+def test_a_closed_pipe_exits_quietly(threaded_server: FakeServer) -> None:
+    env = {**os.environ, "VIRTNUM_TOKEN": TOKEN, "VIRTNUM_BASE_URL": threaded_server.url}
+    with subprocess.Popen(
+        [sys.executable, "-m", "virtnum", "numbers", "list", "--format", "jsonl"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as proc:
+        assert proc.stdout is not None
+        assert proc.stderr is not None
+        proc.stdout.readline()
+        proc.stdout.close()  # like `| head -1`
+        stderr = proc.stderr.read().decode()
+        code = proc.wait(timeout=60)
+    assert code == 0
+    assert stderr == ""
+
+
+def test_progress_bar_on_a_terminal() -> None:
+    server = FakeServer(200, token=TOKEN)
+    from anyio.from_thread import start_blocking_portal
+
+    with start_blocking_portal() as portal:
+        portal.call(server.start)
+        try:
+            server.faults.delay(0.01)
+            output = run_with_tty_stderr(server, ["numbers", "get", *map(str, range(1, 201))])
+        finally:
+            portal.call(server.close)
+    assert "fetching" in output
+
+
+def run_with_tty_stderr(server: FakeServer, args: list[str]) -> str:
+    """Run the CLI with stderr on a pseudo-terminal; return what it drew there."""
+    primary, secondary = pty.openpty()
+    env = {**os.environ, "VIRTNUM_TOKEN": TOKEN, "VIRTNUM_BASE_URL": server.url}
+    env.pop("NO_COLOR", None)
+    with subprocess.Popen(
+        [sys.executable, "-m", "virtnum", *args, "--format", "csv", "--concurrency", "4"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=secondary,
+    ) as proc:
+        os.close(secondary)
+        drawn = b"".join(read_until_exit(primary, proc))
+        assert proc.wait(timeout=60) == 0
+    os.close(primary)
+    return drawn.decode(errors="replace")
+
+
+def read_until_exit(fd: int, proc: subprocess.Popen[bytes]) -> Iterator[bytes]:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.1)
+        if ready:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:  # the child closed the terminal
+                return
+            if not chunk:
+                return
+            yield chunk
+        elif proc.poll() is not None:
+            return
+
+
+def test_fake_server_command_then_outbound_csv() -> None:
+    """The newcomer's path: `virtnum fake-server` in one terminal, the CLI in another."""
+    with subprocess.Popen(
+        [sys.executable, "-m", "virtnum", "fake-server", "--port", "0", "--numbers", "60"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    ) as server:
+        try:
+            assert server.stdout is not None
+            exports = dict(
+                server.stdout.readline().strip().removeprefix("export ").split("=", 1)
+                for _ in range(2)
+            )
+            assert exports["VIRTNUM_BASE_URL"].startswith("http://127.0.0.1:")
+            env = {**os.environ, **exports}
+            result = subprocess.run(
+                [sys.executable, "-m", "virtnum", "numbers", "outbound", "--format", "csv"],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows
+    assert {row["state"] for row in rows} == {"active"}
+    assert {row["type"] for row in rows} <= {"def", "abc"}
