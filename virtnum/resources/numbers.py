@@ -12,7 +12,7 @@ from virtnum._errors import APIError
 from virtnum._pagination import PageIterator
 from virtnum._transport import Transport
 from virtnum._types import NOT_GIVEN, NotGiven
-from virtnum._validate import check_id, check_ids, check_positive_int
+from virtnum._validate import check_id, check_ids, check_positive_int, wrong_type
 from virtnum.filters import Filter
 from virtnum.models import NumberType, Purpose, State, VirtualNumber
 from virtnum.resources._bodies import mobile_body, sip_registration_body, update_body
@@ -35,7 +35,7 @@ def _query(filter: Filter | str | None, where: dict[str, Any]) -> list[tuple[str
     elif isinstance(filter, str):
         base = Filter.parse(filter)
     else:
-        raise TypeError(f"filter must be a Filter or a query string, got {type(filter).__name__}")
+        raise wrong_type("filter", "a Filter or a query string", filter)
     return (base.where(**where) if where else base).to_query()
 
 
