@@ -17,11 +17,13 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from cattrs.v import format_exception, transform_error
 
 from virtnum._errors import ResponseValidationError
+from virtnum._gc import paused_gc
 from virtnum.models import NumberType, Purpose, RedirectNumber, State, VirtualNumber
 
 __all__ = ["converter", "structure_list", "structure_one", "unstructure"]
 
 T = TypeVar("T")
+_LARGE_LIST = 2_000
 _Hook = Callable[[Any, Any], Any]
 _MODELS: tuple[type[Any], ...] = (RedirectNumber, VirtualNumber)
 for _model in _MODELS:
@@ -219,7 +221,8 @@ def structure_list(data: Any, cls: type[T], **context: str) -> list[T]:
         )
     fast = _FAST[cls]
     try:
-        return [fast(item) for item in data]
+        with paused_gc(len(data) > _LARGE_LIST):
+            return [fast(item) for item in data]
     except Exception:
         pass
     good: list[T] = []

@@ -18,6 +18,7 @@ import attrs
 from yarl import URL
 
 from virtnum import _errors as errors
+from virtnum._gc import paused_gc
 from virtnum._retry import backoff_delay, parse_retry_after, should_retry
 
 try:  # an optional speed extra: virtnum[speed]
@@ -36,6 +37,7 @@ __all__ = ["Transport", "TransportConfig"]
 
 logger = logging.getLogger("virtnum")
 _BODY_SNIPPET = 500
+_LARGE_BODY = 1 << 20
 _MAX_REDIRECTS = 10
 _STATUS_ERRORS: dict[int, type[errors.APIStatusError]] = {
     400: errors.BadRequestError,
@@ -293,7 +295,8 @@ class Transport:
 
     def _decode(self, method: str, url: str, raw: bytes, redact: Sequence[str] = ()) -> Any:
         try:
-            return _loads(raw)
+            with paused_gc(len(raw) > _LARGE_BODY):
+                return _loads(raw)
         except ValueError:
             pass
         snippet = self._snippet(raw, redact)
