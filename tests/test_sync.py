@@ -117,3 +117,17 @@ def test_bad_arguments_fail_before_a_thread_starts() -> None:
     with pytest.raises(ValueError, match="max_retries"):
         Client(TOKEN, base_url="http://127.0.0.1:1", max_retries=-1)
     assert len(portal_threads()) == before
+
+
+def test_calling_back_into_the_client_from_its_loop_is_refused(sync_client: Client) -> None:
+    seen: list[BaseException] = []
+
+    def progress(done: int, total: int) -> None:
+        try:
+            sync_client.numbers.get(1)
+        except VirtnumError as exc:
+            seen.append(exc)
+
+    assert len(sync_client.numbers.get_many([1, 2], on_progress=progress)) == 2
+    assert len(seen) == 2
+    assert "own event-loop thread" in str(seen[0])
