@@ -1,0 +1,124 @@
+"""``python -m benchmarks``: run the scenarios, print the table, optionally write RESULTS.md."""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import sys
+import time
+from collections.abc import Callable
+
+from benchmarks import _http, _listing
+from benchmarks._measure import FULL, QUICK, Context, Row, log
+from benchmarks._report import RESULTS, table, write_results
+from benchmarks._server import fake_server
+
+Scenario = Callable[[Context], list[Row]]
+
+SCENARIOS = ("get", "concurrent", "get-many", "list", "sync", "iter")
+_BY_NUMBER = {str(i): name for i, name in enumerate(SCENARIOS, start=1)}
+
+
+def _plan(names: list[str]) -> list[tuple[str, Scenario]]:
+    """What to run, in order; scenarios 2 and 3 share one interleaved baseline."""
+    chosen = set(names)
+    steps: list[tuple[str, Scenario]] = []
+    if "get" in chosen:
+        steps.append(("1 get", _http.get_sequential))
+    if chosen & {"concurrent", "get-many"}:
+        gather, many = "concurrent" in chosen, "get-many" in chosen
+        label = " + ".join(n for n, on in (("2 concurrent", gather), ("3 get-many", many)) if on)
+        both = functools.partial(_http.concurrent_gets, gather=gather, get_many=many)
+        steps.append((label, both))
+    if "list" in chosen:
+        steps.append(("4 list", _listing.list_all))
+    if "sync" in chosen:
+        steps.append(("5 sync", _http.sync_vs_async))
+    if "iter" in chosen:
+        steps.append(("6 iter", _listing.iter_pages))
+    return steps
+
+
+TOKEN = "benchmark-token"
+
+
+def _scenario(value: str) -> str:
+    name = _BY_NUMBER.get(value, value)
+    if name not in SCENARIOS:
+        choices = ", ".join(f"{n} ({i})" for i, n in _BY_NUMBER.items())
+        raise argparse.ArgumentTypeError(f"unknown scenario {value!r}; choose from {choices}")
+    return name
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description="Benchmark virtnum against raw aiohttp on a FakeServer in another process.",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="tiny sizes and 1 round: only proves the suite runs"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=None, help="interleaved rounds per scenario (default 5)"
+    )
+    parser.add_argument(
+        "--only",
+        type=_scenario,
+        action="append",
+        metavar="SCENARIO",
+        help="run only this scenario (name or number 1-6; repeatable): " + ", ".join(SCENARIOS),
+    )
+    parser.add_argument(
+        "--write-results",
+        action="store_true",
+        help=f"rewrite {RESULTS.name} with this run (needs a full run of every scenario)",
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="instead of timing, profile the SDK side of the chosen scenarios with cProfile",
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.write_results and (args.quick or args.only or args.profile):
+        parser.error("--write-results needs a full run: drop --quick, --only and --profile")
+    rounds = args.rounds if args.rounds is not None else (1 if args.quick else 5)
+    if rounds < 1:
+        parser.error("--rounds must be at least 1")
+    names = list(dict.fromkeys(args.only or SCENARIOS))
+    sizes = QUICK if args.quick else FULL
+    started = time.perf_counter()
+    log(f"starting the FakeServer ({sizes.listing:,} numbers) in a separate process")
+    with fake_server(sizes.listing, TOKEN) as url:
+        ctx = Context(url=url, token=TOKEN, sizes=sizes, rounds=rounds)
+        if args.profile:
+            from benchmarks._profile import profile
+
+            for name in names:
+                profile(name, ctx)
+            return 0
+        rows: list[Row] = []
+        for label, scenario in _plan(names):
+            step_started = time.perf_counter()
+            log(f"[{label}]")
+            rows.extend(scenario(ctx))
+            log(f"  done in {time.perf_counter() - step_started:.0f} s")
+    elapsed = time.perf_counter() - started
+    print(table(rows))
+    print(f"\n{rounds} round(s), whole run {elapsed:.0f} s")
+    if args.write_results:
+        write_results(rows, ctx, elapsed)
+        print(f"wrote {RESULTS}")
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        log("interrupted (the server process has been stopped)")
+        sys.exit(130)

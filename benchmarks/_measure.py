@@ -1,0 +1,287 @@
+"""Timing, interleaving, medians, peak memory, and the rows of the results table."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = [
+    "FULL",
+    "QUICK",
+    "Context",
+    "Memory",
+    "Row",
+    "Samples",
+    "Sizes",
+    "Timer",
+    "alternate",
+    "cpu_row",
+    "in_loop",
+    "info_row",
+    "log",
+    "memory_row",
+    "plain",
+    "split",
+    "throughput_row",
+    "time_row",
+    "traced",
+]
+
+Timer = Callable[[int], tuple[float, float]]  # runs one block; returns (wall, CPU) seconds
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """How much work each scenario does."""
+
+    get_sequential: int = 5_000
+    get_concurrent: int = 10_000
+    concurrency: int = 64
+    listing: int = 100_000
+    sync_calls: int = 1_000
+    page_size: int = 1_000
+    blocks: int = 10  # interleaved blocks per round of the request scenarios
+
+
+FULL = Sizes()
+QUICK = Sizes(
+    get_sequential=200,
+    get_concurrent=400,
+    concurrency=64,
+    listing=2_000,
+    sync_calls=100,
+    page_size=100,
+    blocks=2,
+)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every scenario gets: the server, the sizes and the number of rounds."""
+
+    url: str
+    token: str
+    sizes: Sizes
+    rounds: int
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+@dataclass(frozen=True)
+class Samples:
+    """Per-round wall-clock and process-CPU seconds of each contender; ``samples[name]``
+    is the wall-clock list."""
+
+    wall: dict[str, list[float]]
+    cpu: dict[str, list[float]]
+
+    def __getitem__(self, name: str) -> list[float]:
+        return self.wall[name]
+
+
+def alternate(rounds: int, contenders: dict[str, Timer], *, blocks: int = 1) -> Samples:
+    """Interleave the contenders and return each one's time per round.
+
+    A round is cut into ``blocks``; each contender runs block 0, then each runs block 1,
+    and so on, so every side sees the same moments of a noisy machine. The side that goes
+    first rotates from block to block. A round's time is the sum of its blocks.
+    """
+    names = list(contenders)
+    samples = Samples({name: [] for name in names}, {name: [] for name in names})
+    for round_ in range(rounds):
+        wall = dict.fromkeys(names, 0.0)
+        cpu = dict.fromkeys(names, 0.0)
+        for block in range(blocks):
+            shift = (round_ * blocks + block) % len(names)
+            for name in names[shift:] + names[:shift]:
+                gc.collect()  # start each run with no garbage left over by the previous one
+                spent, used = contenders[name](block)
+                wall[name] += spent
+                cpu[name] += used
+        for name in names:
+            samples.wall[name].append(wall[name])
+            samples.cpu[name].append(cpu[name])
+    return samples
+
+
+def split(ids: list[int], blocks: int) -> list[list[int]]:
+    """``ids`` cut into ``blocks`` consecutive runs of (nearly) equal length."""
+    size, extra = divmod(len(ids), blocks)
+    bounds = [i * size + min(i, extra) for i in range(blocks + 1)]
+    return [ids[bounds[i] : bounds[i + 1]] for i in range(blocks)]
+
+
+def in_loop(runner: asyncio.Runner, work: Callable[[int], Awaitable[Any]]) -> Timer:
+    """A timer for async work (given the block number), measured inside the loop."""
+
+    async def measure(block: int) -> tuple[float, float]:
+        started, cpu = time.perf_counter(), time.process_time()
+        await work(block)
+        return time.perf_counter() - started, time.process_time() - cpu
+
+    return lambda block: runner.run(measure(block))
+
+
+def plain(work: Callable[[int], Any]) -> Timer:
+    """A timer for blocking work (given the block number)."""
+
+    def measure(block: int) -> tuple[float, float]:
+        started, cpu = time.perf_counter(), time.process_time()
+        work(block)
+        return time.perf_counter() - started, time.process_time() - cpu
+
+    return measure
+
+
+@dataclass(frozen=True)
+class Memory:
+    """Bytes still allocated after the work (its result) and at the peak during it."""
+
+    retained: int
+    peak: int
+
+
+def traced(work: Callable[[], Any]) -> Memory:
+    """Measure ``work()`` with tracemalloc: only blocks allocated while it runs count;
+    ``retained`` is what is still alive (the result) after a full collection."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before, _ = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        result = work()
+        gc.collect()
+        current, peak = tracemalloc.get_traced_memory()
+        del result
+    finally:
+        tracemalloc.stop()
+    return Memory(retained=current - before, peak=peak - before)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the results table; ``met`` is None for a row without a target."""
+
+    scenario: str
+    measure: str
+    sdk: str
+    baseline: str
+    ratio: str
+    target: str
+    met: bool | None
+
+
+def _spread(ratios: list[float]) -> str:
+    return f" ({min(ratios):.2f}–{max(ratios):.2f})" if len(ratios) > 1 else ""
+
+
+def throughput_row(
+    scenario: str,
+    measure: str,
+    requests: int,
+    sdk: list[float],
+    base: list[float],
+    *,
+    at_least: float | None,
+) -> Row:
+    """Requests per second from per-round durations; ratio = SDK/baseline throughput."""
+    ratio = statistics.median(base) / statistics.median(sdk)
+    paired = [b / s for s, b in zip(sdk, base, strict=True)]
+    return Row(
+        scenario,
+        measure,
+        f"{requests / statistics.median(sdk):,.0f} req/s",
+        f"{requests / statistics.median(base):,.0f} req/s",
+        f"{ratio:.2f}{_spread(paired)}",
+        "" if at_least is None else f"≥ {at_least:.2f}",
+        None if at_least is None else ratio >= at_least,
+    )
+
+
+def _seconds(value: float, per: int) -> str:
+    value /= per
+    if value >= 1:
+        return f"{value:.2f} s"
+    if value >= 1e-3:
+        return f"{value * 1e3:.1f} ms"
+    return f"{value * 1e6:.0f} µs"
+
+
+def time_row(
+    scenario: str,
+    measure: str,
+    sdk: list[float],
+    base: list[float],
+    *,
+    at_most: float | None,
+    per: int = 1,
+) -> Row:
+    """Median durations (divided by ``per`` for a per-call figure); ratio = SDK/baseline."""
+    ratio = statistics.median(sdk) / statistics.median(base)
+    paired = [s / b for s, b in zip(sdk, base, strict=True)]
+    return Row(
+        scenario,
+        measure,
+        _seconds(statistics.median(sdk), per),
+        _seconds(statistics.median(base), per),
+        f"{ratio:.2f}{_spread(paired)}",
+        "" if at_most is None else f"≤ {at_most:.2f}",
+        None if at_most is None else ratio <= at_most,
+    )
+
+
+def _megabytes(size: int, records: int | None) -> str:
+    text = f"{size / 1e6:,.1f} MB"
+    return f"{text} ({size / records:,.0f} B/rec)" if records else text
+
+
+def memory_row(
+    scenario: str,
+    measure: str,
+    sdk: int,
+    base: int,
+    *,
+    at_most: float | None,
+    records: int | None = None,
+) -> Row:
+    """Bytes (shown in MB, and per record when ``records`` is given); ratio = SDK/baseline."""
+    ratio = sdk / base
+    return Row(
+        scenario,
+        measure,
+        _megabytes(sdk, records),
+        _megabytes(base, records),
+        f"{ratio:.2f}",
+        "" if at_most is None else f"≤ {at_most:.2f}",
+        None if at_most is None else ratio <= at_most,
+    )
+
+
+def info_row(scenario: str, measure: str, sdk: str, baseline: str, target: str, met: bool) -> Row:
+    """A row whose target is a fact rather than a ratio."""
+    return Row(scenario, measure, sdk, baseline, "", target, met)
+
+
+def cpu_row(scenario: str, measure: str, requests: int, samples: Samples, sdk: str) -> Row:
+    """This process's CPU time per request (median over rounds), SDK over baseline: less
+    sensitive than wall-clock throughput to other load on a shared machine; no target."""
+    mine, base = statistics.median(samples.cpu[sdk]), statistics.median(samples.cpu["base"])
+    paired = [s / b for s, b in zip(samples.cpu[sdk], samples.cpu["base"], strict=True)]
+    return Row(
+        scenario,
+        measure,
+        f"{mine / requests * 1e6:,.0f} µs/req",
+        f"{base / requests * 1e6:,.0f} µs/req",
+        f"{mine / base:.2f}{_spread(paired)}",
+        "",
+        None,
+    )

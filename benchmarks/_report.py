@@ -1,0 +1,141 @@
+"""The results table on stdout and in ``benchmarks/RESULTS.md`` (machine, versions, date)."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import platform
+import subprocess
+from collections.abc import Sequence
+from importlib import metadata
+from pathlib import Path
+
+from benchmarks._measure import Context, Row
+
+__all__ = ["RESULTS", "table", "write_results"]
+
+RESULTS = Path(__file__).with_name("RESULTS.md")
+_PACKAGES = ("virtnum", "aiohttp", "yarl", "orjson", "cattrs", "attrs", "anyio", "msgspec")
+_MARK = {True: "✓", False: "✗", None: "–"}
+NOTES_MARKER = "<!-- Hand-written notes below this line are kept by --write-results. -->"
+
+
+def table(rows: Sequence[Row]) -> str:
+    """A Markdown table (also readable as plain text)."""
+    lines = [
+        "| # | measure | SDK | baseline | ratio SDK/baseline (range of rounds) | target | met |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        cells = (row.scenario, row.measure, row.sdk, row.baseline, row.ratio, row.target)
+        lines.append("| " + " | ".join(cells) + f" | {_MARK[row.met]} |")
+    return "\n".join(lines)
+
+
+def _cpu() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.partition(":")[2].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def _memory() -> str:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return f"{int(line.split()[1]) / 1024**2:.1f} GiB RAM"
+    except OSError:
+        pass
+    return "RAM unknown"
+
+
+def _git() -> str:
+    root = RESULTS.parent.parent
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "virtnum"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    except OSError:
+        return "unknown"
+    return f"{head or 'unknown'}{' + uncommitted changes in virtnum/' if dirty else ''}"
+
+
+def _versions() -> str:
+    found = []
+    for name in _PACKAGES:
+        try:
+            found.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name} (not installed)")
+    return ", ".join(found)
+
+
+def write_results(rows: Sequence[Row], ctx: Context, elapsed: float) -> None:
+    """Rewrite RESULTS.md with this run's table and where it ran."""
+    now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    missed = sorted({r.scenario for r in rows if r.met is False})
+    verdict = f"{sum(r.met is True for r in rows)} of {sum(r.met is not None for r in rows)}"
+    if missed:
+        verdict += f" (missed in scenario {', '.join(missed)})"
+    text = f"""# Benchmark results
+
+Written by `python -m benchmarks --write-results` (run from the repository root); re-run
+it after a change that can affect speed or memory. Absolute numbers drift from run to
+run on a shared machine: compare the ratios.
+
+- Date: {now}; whole run (server start included): {elapsed:.0f} s
+- Machine: {_cpu()}, {cpus} CPUs usable, {_memory()}; {platform.platform()}
+- Python {platform.python_version()} ({platform.python_implementation()}); {_versions()}
+- Commit: {_git()}
+- Rounds: {ctx.rounds}; targets met: {verdict}
+
+## Method
+- The server is `virtnum.testing.FakeServer` ({ctx.sizes.listing:,} synthetic numbers,
+  `record_requests=False`) in a separate process on 127.0.0.1; the client side runs in
+  this process. Each scenario has its own event loop, SDK client and aiohttp session
+  (aiohttp's defaults), warmed up before timing.
+- SDK and baseline run alternately with a `gc.collect()` before each run and the
+  garbage collector otherwise on. In scenarios 1, 2, 3 and 5 each round's requests are
+  cut into {ctx.sizes.blocks} blocks and the sides alternate block by block (the side
+  that goes first rotates), so both see the same moments of a noisy machine; a round's
+  time is the sum of its blocks. Scenarios 2 and 3 share one interleaved baseline.
+- Cells show medians over the rounds; "ratio" is the ratio of the medians, SDK over
+  baseline (throughput for scenarios 1–3, time or bytes otherwise), with the lowest and
+  highest per-round ratio in brackets.
+- Memory. "Retained" = `tracemalloc` traced memory still allocated after building the
+  result and a full collection, minus before (deterministic; Python allocations only),
+  in separate untimed runs. "Peak RSS growth" = the resident-set high-water mark
+  (`VmHWM`, reset just before the work) minus the RSS before it, in a fresh process per
+  measurement (`_rss.py`). tracemalloc's own peak is shown for scenario 4 but not used
+  for targets: it counts the parse buffer orjson reserves from the input size, most of
+  which the OS never backs with memory, so it overstates the SDK's real peak.
+- Baselines: aiohttp `session.get` + `await resp.json()` (stdlib `json`); for bulk
+  gets, the same under `asyncio.gather` + `asyncio.Semaphore`. msgspec decoding into
+  equivalent frozen `Struct`s is an outside reference, not a dependency.
+
+## Results
+{table(rows)}
+
+{NOTES_MARKER}
+{_notes()}"""
+    RESULTS.write_text(text, encoding="utf-8")
+
+
+def _notes() -> str:
+    """The hand-written part of the current RESULTS.md (analysis of the numbers)."""
+    try:
+        current = RESULTS.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ""
+    _, found, notes = current.partition(NOTES_MARKER)
+    return notes.lstrip("\n") if found else ""
