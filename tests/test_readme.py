@@ -56,3 +56,34 @@ def test_the_demo_command_runs() -> None:
     assert "GET /numbers/virtual-number/1" in result.stdout
     assert "purpose__ne=not_specified&state=active&type=def&type=abc" in result.stdout
     assert "40 identical to the list" in result.stdout
+
+
+BASH = [code for lang, code in BLOCKS if lang == "bash"]
+
+
+def test_the_cli_block_runs_against_a_fake_server(
+    threaded_server: FakeServer, tmp_path: Path
+) -> None:
+    """The README's CLI session, with the fake server's address for port 8000.
+
+    The first two bash blocks (install + demo, install + tests) are what CI itself runs:
+    `.ci/run` runs the test command, and test_the_demo_command_runs runs the demo.
+    """
+    (block,) = [code for code in BASH[2:] if "virtnum numbers" in code]
+    script = block.replace("http://127.0.0.1:8000", threaded_server.url).replace(
+        "fake-token", TOKEN
+    )
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    result = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    outbound = (tmp_path / "outbound.csv").read_text().splitlines()
+    assert outbound[0].startswith("id,number")
+    assert len(outbound) > 1
+    assert TOKEN not in result.stdout + result.stderr
