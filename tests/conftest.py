@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -50,16 +51,22 @@ async def client(server: FakeServer) -> AsyncIterator[AsyncClient]:
         yield api
 
 
-@pytest.fixture
-def threaded_server() -> Iterator[FakeServer]:
-    """A FakeServer on an event loop of its own thread, for the blocking Client."""
-    fake = FakeServer(50, token=TOKEN)
+@contextmanager
+def serving_in_thread(fake: FakeServer) -> Iterator[FakeServer]:
+    """Run ``fake`` on an event loop of its own thread (for the blocking Client)."""
     with start_blocking_portal() as portal:
         portal.call(fake.start)
         try:
             yield fake
         finally:
             portal.call(fake.close)
+
+
+@pytest.fixture
+def threaded_server() -> Iterator[FakeServer]:
+    """A FakeServer with 50 synthetic numbers on a thread of its own."""
+    with serving_in_thread(FakeServer(50, token=TOKEN)) as fake:
+        yield fake
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ import pytest
 from virtnum.cli import EXIT_CODES
 from virtnum.testing import FakeServer
 
-from .conftest import TOKEN
+from .conftest import TOKEN, serving_in_thread
 
 
 def run(
@@ -170,16 +170,9 @@ def test_a_closed_pipe_exits_quietly(threaded_server: FakeServer) -> None:
 
 
 def test_progress_bar_on_a_terminal() -> None:
-    server = FakeServer(200, token=TOKEN)
-    from anyio.from_thread import start_blocking_portal
-
-    with start_blocking_portal() as portal:
-        portal.call(server.start)
-        try:
-            server.faults.delay(0.01)
-            output = run_with_tty_stderr(server, ["numbers", "get", *map(str, range(1, 201))])
-        finally:
-            portal.call(server.close)
+    with serving_in_thread(FakeServer(200, token=TOKEN)) as server:
+        server.faults.delay(0.01)
+        output = run_with_tty_stderr(server, ["numbers", "get", *map(str, range(1, 201))])
     assert "fetching" in output
 
 

@@ -15,7 +15,6 @@ from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from typing import Any
 
 import pytest
-from anyio.from_thread import start_blocking_portal
 
 from virtnum import (
     APIConnectionError,
@@ -31,6 +30,8 @@ from virtnum import (
     VirtualNumber,
 )
 from virtnum.testing import FakeServer, synthetic_numbers
+
+from .conftest import serving_in_thread
 
 TOKEN = "tok-SECRET-7c1e"
 PASSWORD = "pw-SECRET-55aa"
@@ -216,13 +217,8 @@ async def secret_server() -> AsyncIterator[FakeServer]:
 
 @pytest.fixture
 def threaded_secret_server() -> Iterator[FakeServer]:
-    fake = FakeServer(records(), token=TOKEN)
-    with start_blocking_portal() as portal:
-        portal.call(fake.start)
-        try:
-            yield fake
-        finally:
-            portal.call(fake.close)
+    with serving_in_thread(FakeServer(records(), token=TOKEN)) as fake:
+        yield fake
 
 
 async def test_async_failing_run_leaks_no_secret(

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from anyio.from_thread import start_blocking_portal
 
 from virtnum import (
     APIStatusError,
@@ -22,7 +21,7 @@ from virtnum import (
 from virtnum._convert import structure_one
 from virtnum.testing import FakeServer
 
-from .conftest import TOKEN
+from .conftest import TOKEN, serving_in_thread
 
 SOAK_NUMBERS = 2_000
 
@@ -97,18 +96,14 @@ async def test_soak_async_10000_requests_lose_nothing(retry_counter: RetryCounte
 @pytest.mark.soak
 def test_soak_sync_client_from_8_threads(retry_counter: RetryCounter) -> None:
     server = FakeServer(500, token=TOKEN, record_requests=False, seed=12)
-    with start_blocking_portal() as portal:
-        portal.call(server.start)
-        try:
-            inject_soak_faults(server)
-            ids = list(server.numbers) * 2
-            with (
-                Client(TOKEN, base_url=server.url, max_retries=12) as client,
-                ThreadPoolExecutor(8) as pool,
-            ):
-                got = list(pool.map(client.numbers.get, ids))
-        finally:
-            portal.call(server.close)
+    with serving_in_thread(server):
+        inject_soak_faults(server)
+        ids = list(server.numbers) * 2
+        with (
+            Client(TOKEN, base_url=server.url, max_retries=12) as client,
+            ThreadPoolExecutor(8) as pool,
+        ):
+            got = list(pool.map(client.numbers.get, ids))
     want = {i: structure_one(r, VirtualNumber) for i, r in server.numbers.items()}
     lost = sum(n != want[i] for n, i in zip(got, ids, strict=True))
     report("sync-8-threads", len(got), server, retry_counter, lost)
