@@ -6,6 +6,8 @@ re-run cattrs' detailed validation on that record to name each bad value's JSON 
 
 from __future__ import annotations
 
+import enum
+import types
 from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -78,33 +80,57 @@ def _enum(cls: type[Any]) -> _Hook:
     return hook
 
 
-def _generate_fast(cls: type[T], hooks: Mapping[str, _Hook]) -> Callable[[Any], T]:
+def _unwrap(tp: Any) -> tuple[Any, bool]:
+    """``X | None`` -> ``(X, True)``; anything else -> ``(tp, False)``."""
+    if isinstance(tp, types.UnionType):
+        args = [arg for arg in tp.__args__ if arg is not type(None)]
+        if len(args) == 1:
+            return args[0], True
+    return tp, False
+
+
+def _field_code(name: str, tp: Any, required: bool, ns: dict[str, Any]) -> list[str]:
+    """Lines that read one field into ``v_<name>``, checking its type inline (a call per
+    field costs more than the check itself); anything else goes through its hook."""
+    local, read = f"v_{name}", f"d[{name!r}]" if required else f"d.get({name!r})"
+    base, optional = _unwrap(tp)
+    lines = [f"    {local} = {read}"]
+    if base in (int, str, bool):
+        check = f"type({local}) is not {base.__name__}"
+        guard = f"{local} is not None and {check}" if optional else check
+        lines.append(f"    if {guard}: raise TypeError({name!r})")
+    elif isinstance(base, type) and issubclass(base, enum.Enum):
+        ns[f"m_{name}"] = base._value2member_map_
+        ns[f"h_{name}"] = converter.get_structure_hook(base)
+        lookup = f"{local} = m_{name}.get({local}) or h_{name}({local}, None)"
+        lines.append(f"    if {local} is not None: {lookup}" if optional else f"    {lookup}")
+    else:
+        ns[f"h_{name}"] = converter.get_structure_hook(tp)
+        lines.append(f"    {local} = h_{name}({local}, None)")
+    return lines
+
+
+def _generate_fast(cls: type[T]) -> Callable[[Any], T]:
     """Build ``f(dict) -> cls`` that reads every key once and passes it positionally."""
     model: Any = cls
-    names = [a.name for a in attrs.fields(model) if a.name != "extra"]
-    required = {a.name for a in attrs.fields(model) if a.default is attrs.NOTHING}
+    fields = [a for a in attrs.fields(model) if a.name != "extra"]
+    names = [a.name for a in fields]
     ns: dict[str, Any] = {"cls": cls, "known": frozenset(names), "proxy": MappingProxyType}
-    args = []
-    for name in names:
-        ns[f"h_{name}"] = hooks[name]
-        read = f"d[{name!r}]" if name in required else f"d.get({name!r})"
-        args.append(f"h_{name}({read}, None)")
-    extra = ""
+    lines = [
+        f"def structure_{cls.__name__}(d):",
+        "    if type(d) is not dict:",
+        "        raise TypeError('expected an object')",
+    ]
+    for a in fields:
+        lines += _field_code(a.name, a.type, a.default is attrs.NOTHING, ns)
+    args = ", ".join(f"v_{name}" for name in names)
     if "extra" in attrs.fields_dict(model):
-        extra = (
-            "    if not known.issuperset(d):\n"
-            "        obj = cls(" + ", ".join(args) + ",\n"
-            "                  proxy({k: v for k, v in d.items() if k not in known}))\n"
-            "        return obj\n"
-        )
-    source = (
-        f"def structure_{cls.__name__}(d):\n"
-        "    if type(d) is not dict:\n"
-        "        raise TypeError('expected an object')\n"
-        f"{extra}"
-        "    return cls(" + ", ".join(args) + ")\n"
-    )
-    exec(compile(source, f"<virtnum structure {cls.__name__}>", "exec"), ns)
+        lines += [
+            "    if not known.issuperset(d):",
+            f"        return cls({args}, proxy({{k: v for k, v in d.items() if k not in known}}))",
+        ]
+    lines.append(f"    return cls({args})")
+    exec(compile("\n".join(lines) + "\n", f"<virtnum structure {cls.__name__}>", "exec"), ns)
     fn: Callable[[Any], T] = ns[f"structure_{cls.__name__}"]
     return fn
 
@@ -133,13 +159,7 @@ for _enum_cls in (NumberType, Purpose, State):
     converter.register_unstructure_hook(_enum_cls, lambda member: member._value_)
 
 
-def _model_hooks(cls: type[Any]) -> dict[str, _Hook]:
-    return {
-        a.name: converter.get_structure_hook(a.type) for a in attrs.fields(cls) if a.name != "extra"
-    }
-
-
-_redirect_fast = _generate_fast(RedirectNumber, _model_hooks(RedirectNumber))
+_redirect_fast = _generate_fast(RedirectNumber)
 _redirect_detailed = make_dict_structure_fn(
     RedirectNumber, converter, _cattrs_detailed_validation=True
 )
@@ -169,7 +189,7 @@ def _structure_redirects(value: Any, type_: Any) -> tuple[RedirectNumber, ...]:
 
 _REDIRECTS = tuple[RedirectNumber, ...]
 converter.register_structure_hook_func(lambda t: t == _REDIRECTS, _structure_redirects)
-_number_fast = _generate_fast(VirtualNumber, _model_hooks(VirtualNumber))
+_number_fast = _generate_fast(VirtualNumber)
 _number_detailed = make_dict_structure_fn(
     VirtualNumber, converter, _cattrs_detailed_validation=True, extra=override(omit=True)
 )
