@@ -295,7 +295,9 @@ class Transport:
 
     def _decode(self, method: str, url: str, raw: bytes, redact: Sequence[str] = ()) -> Any:
         try:
-            with paused_gc(len(raw) > _LARGE_BODY):
+            if len(raw) <= _LARGE_BODY:  # the common case skips the context manager
+                return _loads(raw)
+            with paused_gc(True):
                 return _loads(raw)
         except ValueError:
             pass
