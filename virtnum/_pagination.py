@@ -47,7 +47,7 @@ class PageIterator(Generic[T]):
         self._page += 1
         paging = [("_page", str(self._page)), ("_limit", str(self._page_size))]
         raw = await self._fetch(self._query + paging)
-        ids = _fingerprint(raw)
+        ids = _page_ids(raw)
         if not raw or ids == self._previous_ids:
             self._done = True
             raise StopAsyncIteration
@@ -65,7 +65,7 @@ class PageIterator(Generic[T]):
         self.stop()
 
 
-def _fingerprint(raw: Any) -> list[Any]:
+def _page_ids(raw: Any) -> list[Any]:
     """What identifies a page's content cheaply: its records' ids in order."""
     if not isinstance(raw, Sequence) or isinstance(raw, (str, bytes)):
         return [raw]
