@@ -285,12 +285,19 @@ class Transport:
     def _snippet(self, raw: bytes, redact: Sequence[str] = ()) -> str:
         """The start of a body as text, with the token (and any other secret) cut out
         should the server echo it."""
-        text = raw.decode("utf-8", "replace")
-        for secret in (self.config.token, *redact):
-            # as sent, and as a JSON string escapes it (a body is usually JSON)
-            for form in (secret, json.dumps(secret)[1:-1]):
-                if form:
-                    text = text.replace(form, "[redacted]")
+        # each secret as sent, and as a JSON string escapes it (a body is usually JSON)
+        forms = [
+            form
+            for secret in (self.config.token, *redact)
+            for form in (secret, json.dumps(secret)[1:-1])
+            if form
+        ]
+        # Redact before cutting, so a secret straddling the cut cannot half-survive; only
+        # the prefix that can reach the snippet is decoded (at most 4 bytes a character).
+        longest = max(map(len, forms), default=0)
+        text = raw[: (_BODY_SNIPPET + longest) * 4].decode("utf-8", "replace")
+        for form in forms:
+            text = text.replace(form, "[redacted]")
         return text[:_BODY_SNIPPET]
 
     def _decode(self, method: str, url: str, raw: bytes, redact: Sequence[str] = ()) -> Any:
