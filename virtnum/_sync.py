@@ -192,12 +192,15 @@ class Client:
         async_client = AsyncClient(token, **options)  # validates before a thread starts
         stack = ExitStack()
         portal = stack.enter_context(start_blocking_portal())
-        self._bind(portal, async_client)
+        loop, loop_thread = portal.call(_loop_and_thread)
+        self._bind(loop, loop_thread, async_client)
         self._finalizer = weakref.finalize(self, _shutdown, stack, portal, async_client)
 
-    def _bind(self, portal: BlockingPortal, async_client: AsyncClient) -> None:
-        self._portal = portal
-        self._loop, self._loop_thread = portal.call(_loop_and_thread)
+    def _bind(
+        self, loop: asyncio.AbstractEventLoop, loop_thread: int, async_client: AsyncClient
+    ) -> None:
+        self._loop = loop
+        self._loop_thread = loop_thread
         self._async = async_client
         self.numbers = Numbers(self._call, async_client.numbers)
 
@@ -229,7 +232,7 @@ class Client:
     def with_options(self, **options: Any) -> Self:
         """See ``AsyncClient.with_options``; the copy shares this client's thread and session."""
         clone = object.__new__(type(self))
-        clone._bind(self._portal, self._async.with_options(**options))
+        clone._bind(self._loop, self._loop_thread, self._async.with_options(**options))
         clone._finalizer = weakref.finalize(clone, _nothing)
         return clone
 
