@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +17,14 @@ from virtnum.testing import FakeServer
 
 DATA = Path(__file__).parent / "data"
 TOKEN = "secret-token-9f3b2c"
+
+
+def user_env(**extra: str) -> dict[str, str]:
+    """The environment of a user's shell for a subprocess: this machine's ``PYTHON*``
+    variables (PYTHONUNBUFFERED, PYTHONDONTWRITEBYTECODE, ...) removed, ``extra`` added."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("PYTHON")}
+    env.update(extra)
+    return env
 
 
 def load_seed(name: str) -> Any:

@@ -18,13 +18,13 @@ import pytest
 from virtnum.cli import EXIT_CODES
 from virtnum.testing import FakeServer
 
-from .conftest import TOKEN, serving_in_thread
+from .conftest import TOKEN, serving_in_thread, user_env
 
 
 def run(
     server: FakeServer, *args: str, stdin: str | None = None, token: str = TOKEN
 ) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "VIRTNUM_TOKEN": token, "VIRTNUM_BASE_URL": server.url}
+    env = user_env(VIRTNUM_TOKEN=token, VIRTNUM_BASE_URL=server.url)
     return subprocess.run(
         [sys.executable, "-m", "virtnum", *args],
         input=stdin,
@@ -132,7 +132,7 @@ def test_debug_shows_the_traceback(threaded_server: FakeServer) -> None:
 
 
 def test_connection_refused_has_its_own_code(threaded_server: FakeServer) -> None:
-    env = {**os.environ, "VIRTNUM_TOKEN": TOKEN, "VIRTNUM_BASE_URL": "http://127.0.0.1:9"}
+    env = user_env(VIRTNUM_TOKEN=TOKEN, VIRTNUM_BASE_URL="http://127.0.0.1:9")
     result = subprocess.run(
         [sys.executable, "-m", "virtnum", "--max-retries", "0", "numbers", "get", "1"],
         env=env,
@@ -151,22 +151,68 @@ def test_exit_codes_are_distinct() -> None:
     assert not {0, 1, 2} & set(codes)
 
 
-def test_a_closed_pipe_exits_quietly(threaded_server: FakeServer) -> None:
-    env = {**os.environ, "VIRTNUM_TOKEN": TOKEN, "VIRTNUM_BASE_URL": threaded_server.url}
+BUFFERING = {"buffered": {}, "unbuffered": {"PYTHONUNBUFFERED": "1"}}
+COMMANDS = {
+    "list-jsonl": ["numbers", "list", "--format", "jsonl"],
+    "list-small": ["numbers", "list", "--format", "jsonl", "--fields", "id"],
+    "list-table": ["numbers", "list"],
+    "get": ["numbers", "get", "1", "2", "3", "--format", "csv"],
+    "outbound": ["numbers", "outbound", "--format", "json"],
+    "demo": ["demo", "--numbers", "20"],
+    "help": ["--help"],
+    "version": ["--version"],
+}
+
+
+@pytest.mark.parametrize("buffering", BUFFERING)
+@pytest.mark.parametrize("command", ["list-jsonl", "list-small"])
+def test_a_pipe_closed_after_the_first_line_exits_quietly(
+    threaded_server: FakeServer, command: str, buffering: str
+) -> None:
+    """`virtnum numbers list --format jsonl | head -1`, small output included."""
+    env = user_env(
+        VIRTNUM_TOKEN=TOKEN, VIRTNUM_BASE_URL=threaded_server.url, **BUFFERING[buffering]
+    )
     with subprocess.Popen(
-        [sys.executable, "-m", "virtnum", "numbers", "list", "--format", "jsonl"],
+        [sys.executable, "-m", "virtnum", *COMMANDS[command]],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     ) as proc:
         assert proc.stdout is not None
         assert proc.stderr is not None
-        proc.stdout.readline()
+        first = proc.stdout.readline()
         proc.stdout.close()  # like `| head -1`
         stderr = proc.stderr.read().decode()
         code = proc.wait(timeout=60)
-    assert code == 0
-    assert stderr == ""
+    assert json.loads(first)["id"] == 1
+    assert (code, stderr) == (0, "")
+
+
+@pytest.mark.parametrize("buffering", BUFFERING)
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_pipe_closed_before_any_output_exits_quietly(
+    threaded_server: FakeServer, command: str, buffering: str
+) -> None:
+    """The reader is gone before the first byte: with buffered output the first write
+    is the final flush, outside every command's own code."""
+    env = user_env(
+        VIRTNUM_TOKEN=TOKEN, VIRTNUM_BASE_URL=threaded_server.url, **BUFFERING[buffering]
+    )
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "virtnum", *COMMANDS[command]],
+            env=env,
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        os.close(write_end)
+    assert (result.returncode, result.stderr) == (0, "")
 
 
 def test_progress_bar_on_a_terminal() -> None:
@@ -179,7 +225,7 @@ def test_progress_bar_on_a_terminal() -> None:
 def run_with_tty_stderr(server: FakeServer, args: list[str]) -> str:
     """Run the CLI with stderr on a pseudo-terminal; return what it drew there."""
     primary, secondary = pty.openpty()
-    env = {**os.environ, "VIRTNUM_TOKEN": TOKEN, "VIRTNUM_BASE_URL": server.url}
+    env = user_env(VIRTNUM_TOKEN=TOKEN, VIRTNUM_BASE_URL=server.url)
     env.pop("NO_COLOR", None)
     with subprocess.Popen(
         [sys.executable, "-m", "virtnum", *args, "--format", "csv", "--concurrency", "4"],
@@ -214,6 +260,7 @@ def test_fake_server_command_then_outbound_csv() -> None:
     """The newcomer's path: `virtnum fake-server` in one terminal, the CLI in another."""
     with subprocess.Popen(
         [sys.executable, "-m", "virtnum", "fake-server", "--port", "0", "--numbers", "60"],
+        env=user_env(),
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -225,7 +272,7 @@ def test_fake_server_command_then_outbound_csv() -> None:
                 for _ in range(2)
             )
             assert exports["VIRTNUM_BASE_URL"].startswith("http://127.0.0.1:")
-            env = {**os.environ, **exports}
+            env = user_env(**exports)
             result = subprocess.run(
                 [sys.executable, "-m", "virtnum", "numbers", "outbound", "--format", "csv"],
                 env=env,

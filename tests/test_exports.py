@@ -71,10 +71,14 @@ def test_library_does_not_import_cli_or_testing() -> None:
     import subprocess
     import sys
 
+    from .conftest import user_env
+
     code = (
         "import sys, virtnum; "
         "bad = [m for m in sys.modules if m.startswith(('virtnum.cli', 'virtnum.testing'))]; "
         "print(bad); sys.exit(bool(bad))"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=user_env(), capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout

@@ -12,7 +12,7 @@ import pytest
 
 from virtnum.testing import FakeServer
 
-from .conftest import TOKEN
+from .conftest import TOKEN, user_env
 
 ROOT = Path(__file__).parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -26,7 +26,7 @@ def test_the_readme_has_python_examples() -> None:
 
 @pytest.mark.parametrize("code", PYTHON, ids=[f"block{i}" for i in range(len(PYTHON))])
 def test_python_block_runs(code: str, threaded_server: FakeServer) -> None:
-    env = {**os.environ, "VIRTNUM_TOKEN": TOKEN, "VIRTNUM_BASE_URL": threaded_server.url}
+    env = user_env(VIRTNUM_TOKEN=TOKEN, VIRTNUM_BASE_URL=threaded_server.url)
     result = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
     )
@@ -48,6 +48,7 @@ def test_first_screen_holds_the_two_commands() -> None:
 def test_the_demo_command_runs() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "virtnum", "demo", "--numbers", "40"],
+        env=user_env(),
         capture_output=True,
         text=True,
         timeout=60,
@@ -73,7 +74,7 @@ def test_the_cli_block_runs_against_a_fake_server(
     script = block.replace("http://127.0.0.1:8000", threaded_server.url).replace(
         "fake-token", TOKEN
     )
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    env = user_env(PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
     result = subprocess.run(
         ["bash", "-euo", "pipefail", "-c", script],
         cwd=tmp_path,

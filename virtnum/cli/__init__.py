@@ -5,6 +5,8 @@ The library never imports this package.
 
 from __future__ import annotations
 
+import os
+import select
 import sys
 
 from virtnum import _errors as errors
@@ -39,4 +41,54 @@ def main(argv: list[str] | None = None) -> None:
     except ImportError as exc:  # pragma: no cover - depends on the environment
         sys.stderr.write(f"virtnum: the command line needs `pip install virtnum[cli]` ({exc})\n")
         raise SystemExit(1) from None
-    cli.main(args=argv, prog_name="virtnum", standalone_mode=True)
+    try:
+        cli.main(args=argv, prog_name="virtnum", standalone_mode=True)
+    except BrokenPipeError:
+        silence_stdout()
+        raise SystemExit(0) from None
+    except SystemExit as exc:
+        # What is still buffered is written here, inside the handler, rather than at the
+        # interpreter's final flush, where a closed pipe would print a traceback (exit 120).
+        # click answers a closed pipe itself with exit 1; the reader leaving is no failure.
+        if not _flushed() and exc.code in (None, 0, 1):
+            raise SystemExit(0) from None
+        raise
+
+
+def silence_stdout() -> None:
+    """Point stdout at /dev/null after its reader went away (``| head``), so nothing
+    more is written there and Python's shutdown flush cannot fail again."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
+
+
+def _flushed() -> bool:
+    """Flush stdout; False when its reader has gone (stdout is then silenced)."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        silence_stdout()
+        return False
+    if _reader_gone():
+        silence_stdout()
+        return False
+    return True
+
+
+def _reader_gone() -> bool:
+    """Whether stdout is a pipe whose reading end is closed (poll reports an error)."""
+    if not hasattr(select, "poll"):
+        return False
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(events & select.POLLERR for _, events in poller.poll(0))
+    except (AttributeError, OSError, ValueError):
+        return False

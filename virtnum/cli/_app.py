@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from typing import Any, TypeVar
@@ -14,7 +13,7 @@ import click
 
 from virtnum import AsyncClient, Filter, VirtnumError, VirtualNumber
 from virtnum._version import __version__
-from virtnum.cli import exit_code
+from virtnum.cli import exit_code, silence_stdout
 from virtnum.cli._format import FORMATS, parse_fields, render
 
 T = TypeVar("T")
@@ -45,7 +44,7 @@ class _Group(click.Group):
         except BrokenPipeError:
             # The reader went away (| head): exit quietly and successfully, and keep
             # Python from complaining again when it flushes stdout at shutdown.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            silence_stdout()
             ctx.exit(0)
         except (VirtnumError, ValueError) as exc:
             settings = ctx.find_object(Settings)

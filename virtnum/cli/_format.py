@@ -64,12 +64,24 @@ def render(numbers: Iterable[VirtualNumber], fmt: str, fields: Sequence[str], ou
             writer.writerow([_cell(row[name]) for name in fields])
             count += 1
     else:
-        from rich.console import Console
         from rich.table import Table
 
         table = Table(*fields, show_lines=False)
         for row in _rows(numbers, fields):
             table.add_row(*(_cell(row[name]) for name in fields))
             count += 1
-        Console(file=out, width=max(100, len(fields) * 14)).print(table)
+        _console(out, width=max(100, len(fields) * 14)).print(table)
     return count
+
+
+def _console(out: IO[str], width: int) -> Any:
+    """A rich Console whose closed pipe raises BrokenPipeError for the CLI's own handler
+    (rich's default exits with status 1)."""
+    from rich.console import Console
+
+    class _PipeConsole(Console):
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError
+
+    return _PipeConsole(file=out, width=width)
