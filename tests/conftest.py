@@ -5,15 +5,14 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from anyio.from_thread import start_blocking_portal
 
 from virtnum import AsyncClient, Client
 from virtnum.testing import FakeServer
+from virtnum.testing.pytest_plugin import serving_in_thread
 
 DATA = Path(__file__).parent / "data"
 TOKEN = "secret-token-9f3b2c"
@@ -58,17 +57,6 @@ async def server() -> AsyncIterator[FakeServer]:
 async def client(server: FakeServer) -> AsyncIterator[AsyncClient]:
     async with AsyncClient(TOKEN, base_url=server.url) as api:
         yield api
-
-
-@contextmanager
-def serving_in_thread(fake: FakeServer) -> Iterator[FakeServer]:
-    """Run ``fake`` on an event loop of its own thread (for the blocking Client)."""
-    with start_blocking_portal() as portal:
-        portal.call(fake.start)
-        try:
-            yield fake
-        finally:
-            portal.call(fake.close)
 
 
 @pytest.fixture

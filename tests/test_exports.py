@@ -26,6 +26,7 @@ CONTRACT = {
     "RateLimitError",
     "InternalServerError",
     "ResponseValidationError",
+    "to_dict",
 }
 
 

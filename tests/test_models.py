@@ -291,3 +291,13 @@ def test_cyrillic_company_resolves_to_company() -> None:
 def test_non_str_values_raise_value_error(cls: type[enum.Enum], value: object) -> None:
     with pytest.raises(ValueError, match="is not a valid"):
         cls(value)
+
+
+def test_the_cyrillic_alias_does_not_depend_on_values_seen_before() -> None:
+    """Found by the fast-path property test: once a server had sent state "company",
+    a later "сompany" (Cyrillic с) turned into it, but only in that order."""
+    first = State("\u0441ompany")
+    State("company")
+    assert State("\u0441ompany") is first
+    assert first.value == "\u0441ompany"
+    assert Purpose("\u0441ompany") is Purpose.COMPANY

@@ -131,3 +131,26 @@ def test_calling_back_into_the_client_from_its_loop_is_refused(sync_client: Clie
     assert len(sync_client.numbers.get_many([1, 2], on_progress=progress)) == 2
     assert len(seen) == 2
     assert "own event-loop thread" in str(seen[0])
+
+
+def test_every_blocking_method_is_derived_from_its_async_twin() -> None:
+    """Same parameters (names, kinds, defaults, annotations) and the same docstring."""
+    import inspect
+
+    from virtnum.resources.numbers import AsyncNumbers, Numbers
+
+    public = [n for n in vars(AsyncNumbers) if not n.startswith("_") and n != "pages"]
+    assert public, "AsyncNumbers has public methods"
+    for name in public:
+        twin, method = getattr(AsyncNumbers, name), getattr(Numbers, name)
+        assert method.__wrapped__ is twin, name
+        assert inspect.signature(method).parameters == inspect.signature(twin).parameters
+        assert inspect.getdoc(method) == inspect.getdoc(twin), name
+    returns = inspect.signature(Numbers.iter).return_annotation
+    assert returns == "Iterator[VirtualNumber]"
+
+
+def test_blocking_methods_pass_keywords_through(sync_client: Client) -> None:
+    numbers = sync_client.numbers.get_many([3, 4], concurrency=1, return_exceptions=True)
+    assert [n.id for n in numbers] == [3, 4]  # type: ignore[union-attr]
+    assert [n.id for n in sync_client.numbers.list(filter=None, state="active")]

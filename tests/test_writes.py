@@ -203,3 +203,23 @@ def test_the_sync_client_writes_too(sync_client: Client, threaded_server: FakeSe
     sync_client.numbers.delete(mobile.id)
     assert mobile.id not in threaded_server.numbers
     assert threaded_server.numbers[number_id]["comment"] == "sync"
+
+
+@pytest.mark.parametrize(
+    ("method", "fields", "not_fields"),
+    [
+        ("update", "UPDATE_FIELDS", {"self", "id"}),
+        ("add_sip_registration", "SIP_REGISTRATION_FIELDS", {"self"}),
+        ("add_mobile", "MOBILE_FIELDS", {"self"}),
+    ],
+)
+def test_each_write_method_and_its_body_share_one_list_of_fields(
+    method: str, fields: str, not_fields: set[str]
+) -> None:
+    import inspect
+
+    from virtnum.resources import _bodies
+    from virtnum.resources.numbers import AsyncNumbers
+
+    parameters = list(inspect.signature(getattr(AsyncNumbers, method)).parameters)
+    assert [p for p in parameters if p not in not_fields] == list(getattr(_bodies, fields))

@@ -1,6 +1,7 @@
 """virtnum: an async-first Python SDK for the virtual numbers of a cloud PBX Data API."""
 
 from virtnum._client import NOT_GIVEN, AsyncClient
+from virtnum._convert import to_dict
 from virtnum._errors import (
     APIConnectionError,
     APIError,
@@ -45,4 +46,5 @@ __all__ = [
     "VirtnumError",
     "VirtualNumber",
     "__version__",
+    "to_dict",
 ]

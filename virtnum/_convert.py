@@ -1,31 +1,50 @@
 """The one cattrs converter: API JSON <-> models, strict on types, tolerant on values.
 
-Structuring runs a fast generated function first; only when a record fails does it
-re-run cattrs' detailed validation on that record to name each bad value's JSON path.
+Response bytes go first to msgspec (``_fastdecode``), which builds the models with no
+dicts in between. A body that path cannot vouch for is decoded to JSON values and
+structured by cattrs; a record that fails there is re-run with cattrs' detailed
+validation to name each bad value's JSON path, and the good records are kept.
 """
 
 from __future__ import annotations
 
-import enum
-import types
+import json
 from collections.abc import Callable, Iterable, Mapping
-from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 import attrs
+import msgspec
 from cattrs import Converter
 from cattrs.errors import IterableValidationError, IterableValidationNote
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 from cattrs.v import format_exception, transform_error
 
 from virtnum._errors import ResponseValidationError
+from virtnum._fastdecode import Fallback, FastDecoder
 from virtnum._gc import paused_gc
-from virtnum.models import NumberType, Purpose, RedirectNumber, State, VirtualNumber
+from virtnum._payload import Payload
+from virtnum.models import (
+    VIRTUAL_NUMBER_FIELDS,
+    NumberType,
+    Purpose,
+    RedirectNumber,
+    State,
+    VirtualNumber,
+)
 
-__all__ = ["converter", "structure_list", "structure_one", "unstructure"]
+__all__ = [
+    "converter",
+    "decode_list",
+    "decode_one",
+    "structure_list",
+    "structure_one",
+    "to_dict",
+    "unstructure",
+]
 
 T = TypeVar("T")
 _LARGE_LIST = 2_000
+_LARGE_BODY = 1 << 20
 _Hook = Callable[[Any, Any], Any]
 _MODELS: tuple[type[Any], ...] = (RedirectNumber, VirtualNumber)
 for _model in _MODELS:
@@ -80,61 +99,6 @@ def _enum(cls: type[Any]) -> _Hook:
     return hook
 
 
-def _unwrap(tp: Any) -> tuple[Any, bool]:
-    """``X | None`` -> ``(X, True)``; anything else -> ``(tp, False)``."""
-    if isinstance(tp, types.UnionType):
-        args = [arg for arg in tp.__args__ if arg is not type(None)]
-        if len(args) == 1:
-            return args[0], True
-    return tp, False
-
-
-def _field_code(name: str, tp: Any, required: bool, ns: dict[str, Any]) -> list[str]:
-    """Lines that read one field into ``v_<name>``, checking its type inline (a call per
-    field costs more than the check itself); anything else goes through its hook."""
-    local, read = f"v_{name}", f"d[{name!r}]" if required else f"d.get({name!r})"
-    base, optional = _unwrap(tp)
-    lines = [f"    {local} = {read}"]
-    if base in (int, str, bool):
-        check = f"type({local}) is not {base.__name__}"
-        guard = f"{local} is not None and {check}" if optional else check
-        lines.append(f"    if {guard}: raise TypeError({name!r})")
-    elif isinstance(base, type) and issubclass(base, enum.Enum):
-        ns[f"m_{name}"] = base._value2member_map_
-        ns[f"h_{name}"] = converter.get_structure_hook(base)
-        lookup = f"{local} = m_{name}.get({local}) or h_{name}({local}, None)"
-        lines.append(f"    if {local} is not None: {lookup}" if optional else f"    {lookup}")
-    else:
-        ns[f"h_{name}"] = converter.get_structure_hook(tp)
-        lines.append(f"    {local} = h_{name}({local}, None)")
-    return lines
-
-
-def _generate_fast(cls: type[T]) -> Callable[[Any], T]:
-    """Build ``f(dict) -> cls`` that reads every key once and passes it positionally."""
-    model: Any = cls
-    fields = [a for a in attrs.fields(model) if a.name != "extra"]
-    names = [a.name for a in fields]
-    ns: dict[str, Any] = {"cls": cls, "known": frozenset(names), "proxy": MappingProxyType}
-    lines = [
-        f"def structure_{cls.__name__}(d):",
-        "    if type(d) is not dict:",
-        "        raise TypeError('expected an object')",
-    ]
-    for a in fields:
-        lines += _field_code(a.name, a.type, a.default is attrs.NOTHING, ns)
-    args = ", ".join(f"v_{name}" for name in names)
-    if "extra" in attrs.fields_dict(model):
-        lines += [
-            "    if not known.issuperset(d):",
-            f"        return cls({args}, proxy({{k: v for k, v in d.items() if k not in known}}))",
-        ]
-    lines.append(f"    return cls({args})")
-    exec(compile("\n".join(lines) + "\n", f"<virtnum structure {cls.__name__}>", "exec"), ns)
-    fn: Callable[[Any], T] = ns[f"structure_{cls.__name__}"]
-    return fn
-
-
 def _format(exc: BaseException, type_: Any) -> str:
     if isinstance(exc, _BadValue):
         return str(exc)
@@ -159,7 +123,7 @@ for _enum_cls in (NumberType, Purpose, State):
     converter.register_unstructure_hook(_enum_cls, lambda member: member._value_)
 
 
-_redirect_fast = _generate_fast(RedirectNumber)
+_redirect_plain = make_dict_structure_fn(RedirectNumber, converter)
 _redirect_detailed = make_dict_structure_fn(
     RedirectNumber, converter, _cattrs_detailed_validation=True
 )
@@ -171,7 +135,7 @@ def _structure_redirects(value: Any, type_: Any) -> tuple[RedirectNumber, ...]:
     if type(value) is not list:
         raise _BadValue(f"expected array or null, got {_describe(value)}")
     try:
-        return tuple([_redirect_fast(item) for item in value])
+        return tuple([_object(_redirect_plain, item) for item in value])
     except Exception:
         pass
     errors: list[Exception] = []
@@ -187,22 +151,44 @@ def _structure_redirects(value: Any, type_: Any) -> tuple[RedirectNumber, ...]:
     raise IterableValidationError("invalid redirect numbers", errors, type_)
 
 
+def _object(structure: Callable[[Any, Any], T], data: Any) -> T:
+    if type(data) is not dict:
+        raise TypeError("expected an object")
+    return structure(data, None)
+
+
 _REDIRECTS = tuple[RedirectNumber, ...]
 converter.register_structure_hook_func(lambda t: t == _REDIRECTS, _structure_redirects)
-_number_fast = _generate_fast(VirtualNumber)
+_number_plain = make_dict_structure_fn(VirtualNumber, converter, extra=override(omit=True))
 _number_detailed = make_dict_structure_fn(
     VirtualNumber, converter, _cattrs_detailed_validation=True, extra=override(omit=True)
 )
-_FAST: dict[type[Any], Callable[[Any], Any]] = {
-    VirtualNumber: _number_fast,
-    RedirectNumber: _redirect_fast,
+_KNOWN_NUMBER_KEYS = frozenset(VIRTUAL_NUMBER_FIELDS)
+
+
+def _structure_number(data: Any) -> VirtualNumber:
+    number = _object(_number_plain, data)
+    if _KNOWN_NUMBER_KEYS.issuperset(data):
+        return number
+    extra = {key: value for key, value in data.items() if key not in _KNOWN_NUMBER_KEYS}
+    return attrs.evolve(number, extra=extra)
+
+
+_PLAIN: dict[type[Any], Callable[[Any], Any]] = {
+    VirtualNumber: _structure_number,
+    RedirectNumber: lambda data: _object(_redirect_plain, data),
 }
 _DETAILED: dict[type[Any], Callable[[Any, Any], Any]] = {
     VirtualNumber: _number_detailed,
     RedirectNumber: _redirect_detailed,
 }
-converter.register_structure_hook(VirtualNumber, lambda d, _: _number_fast(d))
-converter.register_structure_hook(RedirectNumber, lambda d, _: _redirect_fast(d))
+_FAST: dict[type[Any], FastDecoder[Any]] = {
+    VirtualNumber: FastDecoder(
+        VirtualNumber, VIRTUAL_NUMBER_FIELDS, null_tuples=("from_redirect_numbers",)
+    ),
+}
+converter.register_structure_hook(VirtualNumber, lambda d, _: _structure_number(d))
+converter.register_structure_hook(RedirectNumber, lambda d, _: _PLAIN[RedirectNumber](d))
 
 
 def _problems(cls: type[Any], data: Any, path: str) -> list[tuple[str, str]]:
@@ -223,7 +209,7 @@ def _problems(cls: type[Any], data: Any, path: str) -> list[tuple[str, str]]:
 def structure_one(data: Any, cls: type[T], **context: str) -> T:
     """Structure one JSON object into ``cls``; ResponseValidationError names the bad paths."""
     try:
-        return _FAST[cls](data)  # type: ignore[no-any-return]
+        return _PLAIN[cls](data)  # type: ignore[no-any-return]
     except Exception:
         errors = _problems(cls, data, "$")
     raise ResponseValidationError(
@@ -239,17 +225,17 @@ def structure_list(data: Any, cls: type[T], **context: str) -> list[T]:
             errors=[("$", f"expected array, got {_describe(data)}")],
             **context,
         )
-    fast = _FAST[cls]
+    plain = _PLAIN[cls]
     try:
         with paused_gc(len(data) > _LARGE_LIST):
-            return [fast(item) for item in data]
+            return [plain(item) for item in data]
     except Exception:
         pass
     good: list[T] = []
     errors: list[tuple[str, str]] = []
     for index, item in enumerate(data):
         try:
-            good.append(fast(item))
+            good.append(plain(item))
         except Exception:
             errors.extend(_problems(cls, item, f"$[{index}]"))
     raise ResponseValidationError(
@@ -258,6 +244,46 @@ def structure_list(data: Any, cls: type[T], **context: str) -> list[T]:
         partial=good,
         **context,
     )
+
+
+def decode_one(payload: Payload, cls: type[T]) -> T:
+    """A response body holding one JSON object -> ``cls``, in one step when it can be."""
+    fast = _FAST.get(cls)
+    if fast is not None:
+        try:
+            return fast.decode_one(payload.content)  # type: ignore[no-any-return]
+        except Fallback:
+            pass
+    return structure_one(_json(payload), cls, method=payload.method, url=payload.url)
+
+
+def decode_list(payload: Payload, cls: type[T]) -> list[T]:
+    """A response body holding a JSON array -> ``list[cls]``; bad records are named and
+    the good ones kept in ``partial`` of the ResponseValidationError."""
+    fast = _FAST.get(cls)
+    if fast is not None:
+        try:
+            with paused_gc(len(payload.content) > _LARGE_BODY):
+                return fast.decode_many(payload.content)
+        except Fallback:
+            pass
+    return structure_list(_json(payload), cls, method=payload.method, url=payload.url)
+
+
+def _json(payload: Payload) -> Any:
+    """The body as JSON values; stdlib json last, for what strict parsers refuse (NaN,
+    lone surrogates). Not JSON at all -> ResponseValidationError with a redacted snippet."""
+    raw = payload.content
+    with paused_gc(len(raw) > _LARGE_BODY):
+        try:
+            return msgspec.json.decode(raw)
+        except msgspec.DecodeError:
+            pass
+        try:
+            return json.loads(raw)
+        except ValueError:
+            pass
+    raise payload.not_json()
 
 
 def _unstructure_number(obj: VirtualNumber) -> dict[str, Any]:
@@ -271,8 +297,26 @@ _number_base = make_dict_unstructure_fn(VirtualNumber, converter, extra=override
 converter.register_unstructure_hook(VirtualNumber, _unstructure_number)
 
 
-def unstructure(obj: Any) -> Any:
-    """Turn models (or lists of them) back into the API's JSON shapes."""
+Model = VirtualNumber | RedirectNumber
+
+
+@overload
+def to_dict(obj: Model) -> dict[str, Any]: ...
+@overload
+def to_dict(obj: Iterable[Model]) -> list[dict[str, Any]]: ...
+def to_dict(obj: Model | Iterable[Model]) -> dict[str, Any] | list[dict[str, Any]]:
+    """A model, or a list of models, back to the API's JSON shapes: plain strings for
+    enums, lists for tuples, unknown keys (``extra``) merged back."""
+    if attrs.has(type(obj)):
+        return converter.unstructure(obj)  # type: ignore[no-any-return]
     if isinstance(obj, Iterable) and not isinstance(obj, (str, bytes, Mapping)):
-        return [converter.unstructure(item) for item in obj]
-    return converter.unstructure(obj)
+        items = list(obj)
+        bad = next((item for item in items if not attrs.has(type(item))), None)
+        if bad is None:
+            return [converter.unstructure(item) for item in items]
+        raise TypeError(f"to_dict expects models, got an item of type {type(bad).__name__}")
+    raise TypeError(f"to_dict expects a model or a list of models, got {type(obj).__name__}")
+
+
+#: The name the library has used internally.
+unstructure = to_dict

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from typing import Any, Generic, TypeVar
 
 __all__ = ["PageIterator"]
@@ -46,15 +46,15 @@ class PageIterator(Generic[T]):
             return self._structure(await self._fetch(self._query))
         self._page += 1
         paging = [("_page", str(self._page)), ("_limit", str(self._page_size))]
-        raw = await self._fetch(self._query + paging)
-        ids = _page_ids(raw)
-        if not raw or ids == self._previous_ids:
+        page = self._structure(await self._fetch(self._query + paging))
+        ids = _page_ids(page)
+        if not page or ids == self._previous_ids:
             self._done = True
             raise StopAsyncIteration
         self._previous_ids = ids
-        if len(raw) != self._page_size:
+        if len(page) != self._page_size:
             self._done = True
-        return self._structure(raw)
+        return page
 
     def stop(self) -> None:
         """Stop paging; no further requests are made."""
@@ -65,8 +65,6 @@ class PageIterator(Generic[T]):
         self.stop()
 
 
-def _page_ids(raw: Any) -> list[Any]:
+def _page_ids(page: list[Any]) -> list[Any]:
     """What identifies a page's content cheaply: its records' ids in order."""
-    if not isinstance(raw, Sequence) or isinstance(raw, (str, bytes)):
-        return [raw]
-    return [item.get("id") if isinstance(item, dict) else item for item in raw]
+    return [getattr(item, "id", item) for item in page]

@@ -1,37 +1,32 @@
 """``Client``: the blocking facade. It runs AsyncClient's coroutines on an anyio portal.
 
 One portal (an event loop on a background thread) lives as long as the client, because
-an aiohttp session belongs to the loop that made it. Every public call is one hop.
+an aiohttp session belongs to the loop that made it. Every public call is one hop; the
+resource methods themselves are derived from the async ones (``resources._blocking``).
 """
 
 from __future__ import annotations
 
 import asyncio
-import builtins
+import inspect
 import threading
 import weakref
-from collections.abc import Awaitable, Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable
 from contextlib import ExitStack
 from types import TracebackType
-from typing import Any, Protocol, Self, TypeVar
+from typing import Any, Concatenate, ParamSpec, Self, TypeVar
 
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 
 from virtnum._client import AsyncClient
 from virtnum._errors import VirtnumError
-from virtnum._pagination import PageIterator
-from virtnum._types import NOT_GIVEN, NotGiven
-from virtnum.filters import Filter
-from virtnum.models import Purpose, VirtualNumber
-from virtnum.resources.numbers import AsyncNumbers
+from virtnum.resources.numbers import Numbers
 
 __all__ = ["Client"]
 
 T = TypeVar("T")
-
-
-class _Call(Protocol):
-    def __call__(self, func: Callable[..., Awaitable[T]], /, *args: Any) -> T: ...
+R = TypeVar("R")
+P = ParamSpec("P")
 
 
 def _nothing() -> None:
@@ -49,134 +44,24 @@ async def _loop_and_thread() -> tuple[asyncio.AbstractEventLoop, int]:
     return asyncio.get_running_loop(), threading.get_ident()
 
 
-async def _awaited(func: Callable[..., Awaitable[T]], *args: Any) -> T:
-    return await func(*args)
+def _options_of(
+    source: Callable[Concatenate[Any, P], Any],
+) -> Callable[[Callable[..., R]], Callable[Concatenate[Any, P], R]]:
+    """Give a method taking ``**options`` the exact parameters of ``source`` (for type
+    checkers and ``inspect``): a typo such as ``Client(timout=5)`` is then an error."""
 
-
-class Numbers:
-    """Blocking ``client.numbers``: each method runs its async twin on the portal."""
-
-    def __init__(self, call: _Call, numbers: AsyncNumbers) -> None:
-        self._call = call
-        self._numbers = numbers
-
-    def get(self, id: int) -> VirtualNumber:
-        """See ``AsyncNumbers.get``."""
-        return self._call(self._numbers.get, id)
-
-    def list(
-        self, filter: Filter | str | None = None, **where: Any
-    ) -> builtins.list[VirtualNumber]:
-        """See ``AsyncNumbers.list``."""
-        return self._call(lambda: self._numbers.list(filter, **where))
-
-    def list_outbound(self) -> builtins.list[VirtualNumber]:
-        """See ``AsyncNumbers.list_outbound``."""
-        return self._call(self._numbers.list_outbound)
-
-    def get_many(
-        self,
-        ids: Iterable[int],
-        *,
-        concurrency: int = 16,
-        return_exceptions: bool = False,
-        on_progress: Callable[[int, int], None] | None = None,
-    ) -> builtins.list[Any]:
-        """See ``AsyncNumbers.get_many``; ``on_progress`` runs on the client's thread."""
-        return self._call(
-            lambda: self._numbers.get_many(
-                ids,
-                concurrency=concurrency,
-                return_exceptions=return_exceptions,
-                on_progress=on_progress,
-            )
+    def apply(method: Callable[..., R]) -> Callable[Concatenate[Any, P], R]:
+        returns = inspect.signature(method).return_annotation
+        method.__signature__ = inspect.signature(source).replace(  # type: ignore[attr-defined]
+            return_annotation=returns
         )
+        return method
 
-    def update(
-        self,
-        id: int,
-        *,
-        comment: str | NotGiven | None = NOT_GIVEN,
-        purpose: Purpose | str | NotGiven = NOT_GIVEN,
-        employee_id: int | NotGiven = NOT_GIVEN,
-        login: str | NotGiven = NOT_GIVEN,
-        password: str | NotGiven = NOT_GIVEN,
-        server_host: str | NotGiven = NOT_GIVEN,
-        server_port: int | NotGiven = NOT_GIVEN,
-    ) -> VirtualNumber:
-        """See ``AsyncNumbers.update``."""
-        return self._call(
-            lambda: self._numbers.update(
-                id,
-                comment=comment,
-                purpose=purpose,
-                employee_id=employee_id,
-                login=login,
-                password=password,
-                server_host=server_host,
-                server_port=server_port,
-            )
-        )
-
-    def add_sip_registration(
-        self,
-        *,
-        number: str,
-        login: str,
-        password: str,
-        server_host: str,
-        server_port: int,
-        comment: str | None = None,
-    ) -> VirtualNumber:
-        """See ``AsyncNumbers.add_sip_registration``."""
-        return self._call(
-            lambda: self._numbers.add_sip_registration(
-                number=number,
-                login=login,
-                password=password,
-                server_host=server_host,
-                server_port=server_port,
-                comment=comment,
-            )
-        )
-
-    def add_mobile(
-        self,
-        *,
-        number: str,
-        dgn_number: str,
-        purpose: Purpose | str,
-        comment: str | None = None,
-    ) -> VirtualNumber:
-        """See ``AsyncNumbers.add_mobile``."""
-        return self._call(
-            lambda: self._numbers.add_mobile(
-                number=number, dgn_number=dgn_number, purpose=purpose, comment=comment
-            )
-        )
-
-    def delete(self, id: int) -> None:
-        """See ``AsyncNumbers.delete``."""
-        self._call(self._numbers.delete, id)
-
-    def iter(
-        self, filter: Filter | str | None = None, *, page_size: int | None = None, **where: Any
-    ) -> Iterator[VirtualNumber]:
-        """A lazy blocking iterator: one portal hop per page, not per number."""
-        pages = self._numbers.pages(filter, page_size=page_size, **where)
-        return _blocking_items(self._call, pages)
+    return apply
 
 
-def _blocking_items(call: _Call, pages: PageIterator[VirtualNumber]) -> Iterator[VirtualNumber]:
-    try:
-        while True:
-            try:
-                page = call(pages.__anext__)
-            except StopAsyncIteration:
-                return
-            yield from page
-    finally:
-        pages.stop()
+async def _awaited(func: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
+    return await func(*args, **kwargs)
 
 
 class Client:
@@ -188,8 +73,9 @@ class Client:
 
     _finalizer: weakref.finalize[..., Any]
 
-    def __init__(self, token: str | None = None, **options: Any) -> None:
-        async_client = AsyncClient(token, **options)  # validates before a thread starts
+    @_options_of(AsyncClient.__init__)
+    def __init__(self, *args: Any, **options: Any) -> None:
+        async_client = AsyncClient(*args, **options)  # validates before a thread starts
         stack = ExitStack()
         portal = stack.enter_context(start_blocking_portal())
         loop, loop_thread = portal.call(_loop_and_thread)
@@ -204,8 +90,8 @@ class Client:
         self._async = async_client
         self.numbers = Numbers(self._call, async_client.numbers)
 
-    def _call(self, func: Callable[..., Awaitable[T]], *args: Any) -> T:
-        """Run ``func(*args)`` on the portal's loop and wait for its result.
+    def _call(self, func: Callable[..., Awaitable[T]], /, *args: Any, **kwargs: Any) -> T:
+        """Run ``func(*args, **kwargs)`` on the portal's loop and wait for its result.
 
         The coroutine goes to the portal's loop with ``run_coroutine_threadsafe`` rather
         than ``portal.call``: one hop either way, ~34 us instead of ~81 us on this kind
@@ -218,7 +104,7 @@ class Client:
                 "the blocking Client cannot be called from its own event-loop thread "
                 "(for example from an on_progress callback); use the AsyncClient there"
             )
-        future = asyncio.run_coroutine_threadsafe(_awaited(func, *args), self._loop)
+        future = asyncio.run_coroutine_threadsafe(_awaited(func, *args, **kwargs), self._loop)
         try:
             return future.result()
         except BaseException:
@@ -229,7 +115,8 @@ class Client:
     def base_url(self) -> str:
         return self._async.base_url
 
-    def with_options(self, **options: Any) -> Self:
+    @_options_of(AsyncClient.with_options)
+    def with_options(self, **options: Any) -> Client:
         """See ``AsyncClient.with_options``; the copy shares this client's thread and session."""
         clone = object.__new__(type(self))
         clone._bind(self._loop, self._loop_thread, self._async.with_options(**options))

@@ -1,12 +1,14 @@
 """HTTP on one aiohttp session: auth, timeouts, retries, redirects, status -> typed error.
 
-The transport returns decoded JSON and knows nothing of models. aiohttp exceptions never
+The transport returns the body bytes of a success (a ``Payload``) and knows nothing of
+models: ``_convert`` decodes them. aiohttp exceptions never
 escape and are never chained: their reprs can carry the request headers.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import time
@@ -15,29 +17,18 @@ from typing import Any
 
 import aiohttp
 import attrs
+import msgspec
 from yarl import URL
 
 from virtnum import _errors as errors
-from virtnum._gc import paused_gc
+from virtnum._payload import Payload
 from virtnum._retry import backoff_delay, parse_retry_after, should_retry
-
-try:  # an optional speed extra: virtnum[speed]
-    import orjson
-
-    _loads: Any = orjson.loads
-    _dumps: Any = orjson.dumps
-except ImportError:  # pragma: no cover - exercised when orjson is absent
-    _loads = json.loads
-
-    def _dumps(obj: Any) -> bytes:
-        return json.dumps(obj, ensure_ascii=False).encode()
-
 
 __all__ = ["Transport", "TransportConfig"]
 
 logger = logging.getLogger("virtnum")
 _BODY_SNIPPET = 500
-_LARGE_BODY = 1 << 20
+_encode = msgspec.json.Encoder().encode
 _MAX_REDIRECTS = 10
 _STATUS_ERRORS: dict[int, type[errors.APIStatusError]] = {
     400: errors.BadRequestError,
@@ -80,7 +71,7 @@ class _SharedSession:
 
 
 class Transport:
-    """Sends requests with retries and returns ``(decoded JSON, final URL)``."""
+    """Sends requests with retries and returns the body of the success as a ``Payload``."""
 
     def __init__(
         self, config: TransportConfig, *, session: aiohttp.ClientSession | None = None
@@ -141,12 +132,12 @@ class Transport:
         body: Mapping[str, Any] | None = None,
         max_retries: int | None = None,
         redact: Sequence[str] = (),
-    ) -> Any:
-        """Send one API call, retrying what is safe to retry; return the decoded JSON."""
+    ) -> Payload:
+        """Send one API call, retrying what is safe to retry; return the success's body."""
         config = self.config
         retries = config.max_retries if max_retries is None else max_retries
         url = config.base_url + path
-        data = None if body is None else _dumps(body)
+        data = None if body is None else _encode(body)
         attempt = 0
         while True:
             attempt += 1
@@ -164,7 +155,8 @@ class Transport:
                     (time.monotonic() - started) * 1000,
                 )
             if isinstance(outcome, tuple) and 200 <= outcome[0] < 300:
-                return self._decode(method, url, outcome[2], redact)
+                raw = outcome[2]
+                return Payload(raw, method, url, functools.partial(self._snippet, raw, redact))
             error = (
                 outcome
                 if isinstance(outcome, errors.APIError)
@@ -299,23 +291,6 @@ class Transport:
         for form in forms:
             text = text.replace(form, "[redacted]")
         return text[:_BODY_SNIPPET]
-
-    def _decode(self, method: str, url: str, raw: bytes, redact: Sequence[str] = ()) -> Any:
-        try:
-            if len(raw) <= _LARGE_BODY:  # the common case skips the context manager
-                return _loads(raw)
-            with paused_gc(True):
-                return _loads(raw)
-        except ValueError:
-            pass
-        snippet = self._snippet(raw, redact)
-        problem = "the body is empty" if not raw.strip() else f"not JSON: {snippet[:200]!r}"
-        raise errors.ResponseValidationError(
-            f"{method} {_path(url)}: {problem}",
-            method=method,
-            url=url,
-            errors=[("$", "invalid JSON" if raw.strip() else "empty body")],
-        )
 
 
 def _path(url: str) -> str:

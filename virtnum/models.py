@@ -31,8 +31,12 @@ class _TolerantEnum(enum.StrEnum):
         if not isinstance(value, str):
             return None
         alias = _ALIASES.get(value)
-        if alias is not None and alias in cls._value2member_map_:
-            return cls._value2member_map_[alias]
+        if alias is not None:
+            # only a member the SDK declares: one learned at run time would make the
+            # answer depend on which values the server happened to send first
+            declared = cls._member_map_.get(alias.upper())
+            if declared is not None and declared._value_ == alias:
+                return declared
         member = str.__new__(cls, value)
         member._name_ = value
         member._value_ = value
@@ -110,25 +114,38 @@ class VirtualNumber:
     """
 
     id: int
+    """The number's unique id in the account."""
     number: str | None = None
+    """The phone number, digits only: ``79201234567``."""
     comment: str | None = None
     type: NumberType | None = None
+    """Mobile (``def``), city (``abc``), SIP registration or redirection, toll-free."""
     purpose: Purpose | None = None
     scenario_id: int | None = None
+    """The inbound-call scenario bound to the number."""
     group_scenario_id: int | None = None
+    """The inbound-call scenario of the number's group."""
     group_id: int | None = None
     is_scenario_active: bool | None = None
     is_group_scenario_active: bool | None = None
     state: State | None = None
     reason: str | None = None
+    """Why the state last changed."""
     from_redirect_numbers: tuple[RedirectNumber, ...] = attrs.field(default=(), converter=_to_tuple)
+    """Numbers whose calls are redirected to this one (``null`` from the server is ``()``)."""
     employee_id: int | None = None
+    """The employee the number is assigned to (with purpose ``employee``)."""
     redirect_number: str | None = None
     dgn_number: str | None = None
+    """The additional city number tied to the number (the documents disagree on its
+    meaning: one page says "the number to redirect to")."""
     region_name: str | None = None
     app_id: int | None = None
+    """The id of the customer account (the web cabinet)."""
     nc_type: str | None = None
+    """Not in the documents' tables but in every example: ``custom``, ``custom+fmc``."""
     sip_uri: str | None = None
+    """The SIP URI of a ``sip_redirection`` number."""
     extra: Mapping[str, Any] = attrs.field(
         default=_EMPTY, converter=_read_only, hash=False, repr=False
     )

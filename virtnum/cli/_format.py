@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
-from virtnum._convert import unstructure
+from virtnum._convert import to_dict
 from virtnum.models import VIRTUAL_NUMBER_FIELDS, VirtualNumber
 
 __all__ = ["DEFAULT_FIELDS", "FORMATS", "parse_fields", "render"]
@@ -42,7 +42,7 @@ def _cell(value: Any) -> str:
 
 def _rows(numbers: Iterable[VirtualNumber], fields: Sequence[str]) -> Iterable[dict[str, Any]]:
     for number in numbers:
-        data = unstructure(number)
+        data = to_dict(number)
         yield {name: data.get(name) for name in fields}
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from virtnum._types import NOT_GIVEN, NotGiven
+from virtnum._types import NOT_GIVEN
 from virtnum._validate import check_id, wrong_type
 from virtnum.models import NumberType, Purpose
 
@@ -59,76 +60,90 @@ def _port(value: Any) -> int:
     return value
 
 
-def update_body(
-    number_id: int,
-    *,
-    comment: str | NotGiven | None,
-    purpose: Purpose | str | NotGiven,
-    employee_id: int | NotGiven,
-    login: str | NotGiven,
-    password: str | NotGiven,
-    server_host: str | NotGiven,
-    server_port: int | NotGiven,
-) -> dict[str, Any]:
+def _secret(value: Any, name: str) -> str:
+    return _text(value, name, secret=True)
+
+
+def _purpose_value(value: Any, name: str) -> str:
+    return _purpose(value).value
+
+
+def _mobile_purpose(value: Any, name: str) -> str:
+    return _purpose(value, frozenset({Purpose.COMPANY, Purpose.NOT_SPECIFIED})).value
+
+
+def _employee(value: Any, name: str) -> int:
+    return check_id(value, name)
+
+
+Check = Callable[[Any, str], Any]
+
+# Each write's fields and their checks, once: the keys are the parameters of the resource
+# method, which passes its ``locals()`` (tests hold the two to each other).
+UPDATE_FIELDS: dict[str, Check] = {
+    "comment": lambda value, _: _comment(value),
+    "purpose": _purpose_value,
+    "employee_id": _employee,
+    "login": _text,
+    "password": _secret,
+    "server_host": _text,
+    "server_port": lambda value, _: _port(value),
+}
+SIP_REGISTRATION_FIELDS: dict[str, Check] = {
+    "number": _phone,
+    "login": _text,
+    "password": _secret,
+    "server_host": _text,
+    "server_port": lambda value, _: _port(value),
+    "comment": lambda value, _: _comment(value),
+}
+MOBILE_FIELDS: dict[str, Check] = {
+    "number": _phone,
+    "dgn_number": _phone,
+    "purpose": _mobile_purpose,
+    "comment": lambda value, _: _comment(value),
+}
+
+
+def _checked(fields: dict[str, Check], given: Mapping[str, Any]) -> dict[str, Any]:
+    """The checked value of every field given (not NOT_GIVEN; a None comment is left out
+    of a POST, where it cannot clear anything)."""
+    return {
+        name: check(given[name], name)
+        for name, check in fields.items()
+        if given[name] is not NOT_GIVEN
+    }
+
+
+def update_body(number_id: int, given: Mapping[str, Any]) -> dict[str, Any]:
     """The PUT body: ``id`` plus the fields given; employee_id goes with purpose=employee."""
     body: dict[str, Any] = {"id": check_id(number_id)}
-    if comment is not NOT_GIVEN:
-        body["comment"] = _comment(comment)
-    if purpose is not NOT_GIVEN:
-        body["purpose"] = _purpose(purpose).value
+    employee_id = given["employee_id"]
+    body.update(_checked(UPDATE_FIELDS, {**given, "employee_id": NOT_GIVEN}))
     if body.get("purpose") == Purpose.EMPLOYEE:
         if employee_id is NOT_GIVEN:
             raise ValueError("employee_id is required when purpose is 'employee'")
-        body["employee_id"] = check_id(employee_id, "employee_id")
+        body["employee_id"] = _employee(employee_id, "employee_id")
     elif employee_id is not NOT_GIVEN:
         raise ValueError("employee_id goes only with purpose='employee'")
-    if login is not NOT_GIVEN:
-        body["login"] = _text(login, "login")
-    if password is not NOT_GIVEN:
-        body["password"] = _text(password, "password", secret=True)
-    if server_host is not NOT_GIVEN:
-        body["server_host"] = _text(server_host, "server_host")
-    if server_port is not NOT_GIVEN:
-        body["server_port"] = _port(server_port)
     if len(body) == 1:
         raise ValueError("update needs at least one field to change")
     return body
 
 
-def sip_registration_body(
-    *,
-    number: str,
-    login: str,
-    password: str,
-    server_host: str,
-    server_port: int,
-    comment: str | None,
-) -> dict[str, Any]:
+def sip_registration_body(given: Mapping[str, Any]) -> dict[str, Any]:
     """The POST body for another operator's SIP-registration number."""
-    body: dict[str, Any] = {
-        "number": _phone(number, "number"),
-        "login": _text(login, "login"),
-        "password": _text(password, "password", secret=True),
-        "server_host": _text(server_host, "server_host"),
-        "server_port": _port(server_port),
-        "purpose": Purpose.COMPANY.value,
-        "type": NumberType.SIP_REGISTRATION.value,
-    }
-    if comment is not None:
-        body["comment"] = _comment(comment)
+    body = _checked(SIP_REGISTRATION_FIELDS, given)
+    body.update(purpose=Purpose.COMPANY.value, type=NumberType.SIP_REGISTRATION.value)
+    if body.get("comment", NOT_GIVEN) is None:
+        del body["comment"]
     return body
 
 
-def mobile_body(
-    *, number: str, dgn_number: str, purpose: Purpose | str, comment: str | None
-) -> dict[str, Any]:
+def mobile_body(given: Mapping[str, Any]) -> dict[str, Any]:
     """The POST body for a mobile (def) number; purpose is company or not_specified."""
-    body: dict[str, Any] = {
-        "number": _phone(number, "number"),
-        "dgn_number": _phone(dgn_number, "dgn_number"),
-        "purpose": _purpose(purpose, frozenset({Purpose.COMPANY, Purpose.NOT_SPECIFIED})).value,
-        "type": NumberType.DEF.value,
-    }
-    if comment is not None:
-        body["comment"] = _comment(comment)
+    body = _checked(MOBILE_FIELDS, given)
+    body["type"] = NumberType.DEF.value
+    if body.get("comment", NOT_GIVEN) is None:
+        del body["comment"]
     return body

@@ -5,19 +5,26 @@ from __future__ import annotations
 import asyncio
 import builtins
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, Literal, overload
 
-from virtnum._convert import structure_list, structure_one
+import attrs
+
+from virtnum._convert import decode_list, decode_one
 from virtnum._errors import APIError
 from virtnum._pagination import PageIterator
+from virtnum._payload import Payload
 from virtnum._transport import Transport
 from virtnum._types import NOT_GIVEN, NotGiven
 from virtnum._validate import check_id, check_ids, check_positive_int, wrong_type
 from virtnum.filters import Filter
 from virtnum.models import NumberType, Purpose, State, VirtualNumber
+from virtnum.resources._blocking import BlockingResource, blocking, blocking_iter
 from virtnum.resources._bodies import mobile_body, sip_registration_body, update_body
 
-__all__ = ["OUTBOUND", "AsyncNumbers"]
+__all__ = ["OUTBOUND", "AsyncNumbers", "Numbers"]
+
+#: ``on_progress(done, total)`` of ``get_many``.
+ProgressCallback = Callable[[int, int], None]
 
 _PATH = "/numbers/virtual-number"
 
@@ -45,23 +52,19 @@ class AsyncNumbers:
     def __init__(self, transport: Transport) -> None:
         self._transport = transport
 
-    def _url(self, path: str) -> str:
-        return self._transport.config.base_url + path
-
     async def get(self, id: int) -> VirtualNumber:
         """``GET /numbers/virtual-number/{id}``: one number; NotFoundError if unknown."""
         path = f"{_PATH}/{check_id(id)}"
-        data = await self._transport.request("GET", path)
-        return structure_one(data, VirtualNumber, method="GET", url=self._url(path))
+        return decode_one(await self._transport.request("GET", path), VirtualNumber)
 
-    async def _fetch(self, query: list[tuple[str, str]]) -> Any:
+    async def _fetch(self, query: list[tuple[str, str]]) -> Payload:
         return await self._transport.request("GET", _PATH, params=query or None)
 
-    def _structure(self, data: Any) -> builtins.list[VirtualNumber]:
-        return structure_list(data, VirtualNumber, method="GET", url=self._url(_PATH))
+    def _structure(self, payload: Payload) -> builtins.list[VirtualNumber]:
+        return decode_list(payload, VirtualNumber)
 
     async def list(
-        self, filter: Filter | str | None = None, **where: Any
+        self, /, filter: Filter | str | None = None, **where: Any
     ) -> builtins.list[VirtualNumber]:
         """``GET /numbers/virtual-number?...``: every number matching the filter.
 
@@ -70,7 +73,7 @@ class AsyncNumbers:
         return self._structure(await self._fetch(_query(filter, where)))
 
     def pages(
-        self, filter: Filter | str | None = None, *, page_size: int | None = None, **where: Any
+        self, /, filter: Filter | str | None = None, *, page_size: int | None = None, **where: Any
     ) -> PageIterator[VirtualNumber]:
         """Like ``iter`` but yields whole pages (lists); arguments are checked now."""
         if page_size is not None:
@@ -78,7 +81,7 @@ class AsyncNumbers:
         return PageIterator(self._fetch, self._structure, _query(filter, where), page_size)
 
     def iter(
-        self, filter: Filter | str | None = None, *, page_size: int | None = None, **where: Any
+        self, /, filter: Filter | str | None = None, *, page_size: int | None = None, **where: Any
     ) -> AsyncIterator[VirtualNumber]:
         """Numbers as they arrive; with ``page_size`` they are fetched a page at a time.
 
@@ -91,14 +94,34 @@ class AsyncNumbers:
         """Numbers usable for outbound calls: purpose set, state active, type def or abc."""
         return await self.list(OUTBOUND)
 
+    @overload
+    async def get_many(
+        self,
+        ids: Iterable[int],
+        *,
+        concurrency: int = 16,
+        return_exceptions: Literal[False] = False,
+        on_progress: ProgressCallback | None = None,
+    ) -> builtins.list[VirtualNumber]: ...
+
+    @overload
+    async def get_many(
+        self,
+        ids: Iterable[int],
+        *,
+        return_exceptions: Literal[True],
+        on_progress: ProgressCallback | None = None,
+        concurrency: int = 16,
+    ) -> builtins.list[VirtualNumber | APIError]: ...
+
     async def get_many(
         self,
         ids: Iterable[int],
         *,
         concurrency: int = 16,
         return_exceptions: bool = False,
-        on_progress: Callable[[int, int], None] | None = None,
-    ) -> builtins.list[Any]:
+        on_progress: ProgressCallback | None = None,
+    ) -> builtins.list[VirtualNumber] | builtins.list[VirtualNumber | APIError]:
         """One ``get`` per id with at most ``concurrency`` in flight, results in ``ids`` order.
 
         On a failure the requests still in flight are cancelled and the error of the
@@ -140,10 +163,12 @@ class AsyncNumbers:
         the echoed response, so it never lands in a model."""
         password = body.get("password")
         secrets = (password,) if isinstance(password, str) else ()
-        data = await self._transport.request(method, path, body=body, redact=secrets)
-        if isinstance(data, dict):
-            data.pop("password", None)
-        return structure_one(data, VirtualNumber, method=method, url=self._url(path))
+        payload = await self._transport.request(method, path, body=body, redact=secrets)
+        number = decode_one(payload, VirtualNumber)
+        if "password" not in number.extra:
+            return number
+        kept = {key: value for key, value in number.extra.items() if key != "password"}
+        return attrs.evolve(number, extra=kept)
 
     async def update(
         self,
@@ -159,16 +184,7 @@ class AsyncNumbers:
     ) -> VirtualNumber:
         """``PUT /numbers/virtual-number/{id}``: change the fields given (``comment=None``
         clears the comment). Returns what the server echoes: the sent fields and ``id``."""
-        body = update_body(
-            id,
-            comment=comment,
-            purpose=purpose,
-            employee_id=employee_id,
-            login=login,
-            password=password,
-            server_host=server_host,
-            server_port=server_port,
-        )
+        body = update_body(id, locals())
         return await self._write("PUT", f"{_PATH}/{body['id']}", body)
 
     async def add_sip_registration(
@@ -185,14 +201,7 @@ class AsyncNumbers:
 
         POST is not retried unless the client was made with ``retry_post=True``.
         """
-        body = sip_registration_body(
-            number=number,
-            login=login,
-            password=password,
-            server_host=server_host,
-            server_port=server_port,
-            comment=comment,
-        )
+        body = sip_registration_body(locals())
         return await self._write("POST", _PATH, body)
 
     async def add_mobile(
@@ -204,7 +213,7 @@ class AsyncNumbers:
         comment: str | None = None,
     ) -> VirtualNumber:
         """``POST /numbers/unconfirmed``: add a mobile number (it starts in ``activation``)."""
-        body = mobile_body(number=number, dgn_number=dgn_number, purpose=purpose, comment=comment)
+        body = mobile_body(locals())
         return await self._write("POST", "/numbers/unconfirmed", body)
 
     async def delete(self, id: int) -> None:
@@ -230,3 +239,18 @@ async def _items(pages: PageIterator[VirtualNumber]) -> AsyncIterator[VirtualNum
                 yield item
     finally:
         await pages.aclose()
+
+
+class Numbers(BlockingResource[AsyncNumbers]):
+    """Blocking ``client.numbers``: each method is its ``AsyncNumbers`` twin, run on the
+    client's event-loop thread (``on_progress`` of ``get_many`` is called there)."""
+
+    get = blocking(AsyncNumbers.get)
+    list = blocking(AsyncNumbers.list)
+    iter = blocking_iter(AsyncNumbers.iter, AsyncNumbers.pages)
+    list_outbound = blocking(AsyncNumbers.list_outbound)
+    get_many = blocking(AsyncNumbers.get_many)
+    update = blocking(AsyncNumbers.update)
+    add_sip_registration = blocking(AsyncNumbers.add_sip_registration)
+    add_mobile = blocking(AsyncNumbers.add_mobile)
+    delete = blocking(AsyncNumbers.delete)

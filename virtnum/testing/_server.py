@@ -3,29 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import socket
 from collections.abc import Iterable, Mapping
-from types import TracebackType
 from typing import Any, Self
 
 import attrs
+import msgspec
 from aiohttp import web
 
 from virtnum.testing._data import synthetic_numbers
 from virtnum.testing._faults import Fault, Faults
 from virtnum.testing._writes import WriteHandlers
 
-try:
-    import orjson
-
-    def _dumps(obj: Any) -> bytes:
-        return orjson.dumps(obj)
-except ImportError:  # pragma: no cover
-
-    def _dumps(obj: Any) -> bytes:
-        return json.dumps(obj, ensure_ascii=False).encode()
-
+_dumps = msgspec.json.Encoder().encode
 
 __all__ = ["FakeServer", "RecordedRequest"]
 
@@ -144,12 +134,7 @@ class FakeServer:
     async def __aenter__(self) -> Self:
         return await self.start()
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
 
     async def serve_forever(self) -> None:

@@ -1,0 +1,170 @@
+"""The msgspec fast path against the cattrs path: equal models, or equal error paths."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from virtnum import ResponseValidationError, VirtualNumber
+from virtnum._convert import _FAST, decode_list, decode_one, structure_list, structure_one
+from virtnum._fastdecode import Fallback
+from virtnum._payload import Payload
+
+from .conftest import load_seed
+
+FAST = _FAST[VirtualNumber]
+SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=8),
+)
+ANY_JSON = st.recursive(
+    SCALARS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner),
+    max_leaves=6,
+)
+# A few unknown names, so the decoder's bound on learned keys is never what is tested.
+UNKNOWN_KEYS = st.sampled_from(["extra", "password", "login", "k0", "", "a-b", "новое", "x`y"])
+ENUM_VALUES = st.sampled_from(
+    ["def", "abc", "active", "company", "\u0441ompany", "employee", "brand_new", "freeze"]
+)
+
+
+def _field_value(name: str, wrong: bool) -> st.SearchStrategy[Any]:
+    if name == "id":
+        good: st.SearchStrategy[Any] = st.integers(min_value=1, max_value=2**40)
+    elif name in ("type", "purpose", "state"):
+        good = ENUM_VALUES
+    elif name in ("is_scenario_active", "is_group_scenario_active"):
+        good = st.booleans()
+    elif name.endswith("_id"):
+        good = st.integers(min_value=-5, max_value=2**40)
+    elif name == "from_redirect_numbers":
+        odd = SCALARS if wrong else st.nothing()
+        redirect = st.fixed_dictionaries(
+            {"id": st.integers(min_value=1, max_value=999) | odd},
+            optional={"number": st.text(max_size=11) | st.none() | odd, "junk": SCALARS},
+        )
+        good = st.lists(redirect, max_size=3)
+    else:
+        good = st.text(max_size=12)
+    if wrong:
+        return st.one_of(good, good, st.none(), ANY_JSON)
+    return good if name == "id" else st.one_of(good, st.none())
+
+
+@st.composite
+def records(draw: st.DrawFn, wrong: bool = True) -> dict[str, Any]:
+    """A seed-shaped record: fields missing, null, right (and when ``wrong``, sometimes of
+    a wrong type); unknown keys sometimes."""
+    names = [a for a in VirtualNumber.__attrs_attrs__ if a.name != "extra"]
+    record: dict[str, Any] = {}
+    for attribute in names:
+        if attribute.name == "id" or draw(st.booleans()):
+            record[attribute.name] = draw(_field_value(attribute.name, wrong))
+    for key in draw(st.lists(UNKNOWN_KEYS, max_size=2)):
+        record[key] = draw(ANY_JSON)
+    return record
+
+
+def _encode(data: Any, spaced: bool) -> bytes:
+    separators = (", ", ": ") if spaced else (",", ":")
+    return json.dumps(data, ensure_ascii=False, separators=separators).encode()
+
+
+def _outcome(call: Any) -> Any:
+    try:
+        return ("ok", call())
+    except ResponseValidationError as exc:
+        return ("error", exc.errors, exc.partial)
+
+
+def _payload(body: bytes) -> Payload:
+    return Payload(body, "GET", "http://127.0.0.1/numbers/virtual-number", lambda: "")
+
+
+def _assert_paths_agree(body: bytes, structure: Any, decode: Any, fast: Any) -> None:
+    """The public decode equals the cattrs path on the same JSON; and when the fast path
+    alone decides (no fallback), so does its result (``extra`` included: attrs compares it)."""
+    expected = _outcome(lambda: structure(json.loads(body), VirtualNumber))
+    assert _outcome(lambda: decode(_payload(body), VirtualNumber)) == expected
+    try:
+        result = fast(body)
+    except Fallback:
+        event("fast path fell back")
+        return
+    event("fast path decided")
+    assert expected == ("ok", result)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    page=st.booleans().flatmap(lambda wrong: st.lists(records(wrong), max_size=6)),
+    spaced=st.booleans(),
+)
+def test_a_page_decodes_as_the_cattrs_path_structures_it(
+    page: list[dict[str, Any]], spaced: bool
+) -> None:
+    _assert_paths_agree(_encode(page, spaced), structure_list, decode_list, FAST.decode_many)
+
+
+@settings(max_examples=300, deadline=None)
+@given(record=records(), spaced=st.booleans())
+def test_one_record_decodes_as_the_cattrs_path_structures_it(
+    record: dict[str, Any], spaced: bool
+) -> None:
+    _assert_paths_agree(_encode(record, spaced), structure_one, decode_one, FAST.decode_one)
+
+
+@pytest.mark.parametrize("spaced", [True, False])
+def test_seed_pages_take_the_fast_path(spaced: bool) -> None:
+    """The documents' own examples (nulls, duplicate keys, Cyrillic 'сompany') need no
+    fallback; unknown keys are learned and kept in extra."""
+    for name in ("seed_001_list_numbers.json", "seed_002_outbound_numbers.json"):
+        page = load_seed(name)
+        page[0]["brand_new_field"] = {"nested": [1, None]}
+        body = _encode(page, spaced)
+        fast = FAST.decode_many(body)
+        assert fast == structure_list(json.loads(body), VirtualNumber)
+        assert fast[0].extra == {"brand_new_field": {"nested": [1, None]}}
+    number = FAST.decode_one(_encode(load_seed("seed_000_get_number.json"), spaced))
+    assert number == structure_one(load_seed("seed_000_get_number.json"), VirtualNumber)
+
+
+def test_null_redirects_in_the_seed_shape_are_decoded_fast() -> None:
+    body = b'[{"id": 1, "from_redirect_numbers": null}, {"id": 2,"from_redirect_numbers":null}]'
+    assert [n.from_redirect_numbers for n in FAST.decode_many(body)] == [(), ()]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'[{"id": "1"}]',  # wrong type: cattrs names the path
+        b'[{"id": 1, "from_redirect_numbers" : null}]',  # a spacing the rewrite does not know
+        b'{"id": 1}',  # an object where an array is expected
+        b'[{"id": 1}',  # not JSON
+        b'[{"id": 1, "comment": "\\ud800"}]',  # a lone surrogate: stdlib json takes it
+    ],
+)
+def test_what_the_fast_path_cannot_vouch_for_falls_back(body: bytes) -> None:
+    with pytest.raises(Fallback):
+        FAST.decode_many(body)
+
+
+def test_a_lone_surrogate_still_decodes_through_the_fallback() -> None:
+    (number,) = decode_list(_payload(b'[{"id": 1, "comment": "\\ud800"}]'), VirtualNumber)
+    assert number.comment == "\ud800"
+
+
+def test_unknown_keys_beyond_the_bound_still_decode() -> None:
+    for round_ in range(3):
+        keys = {f"new_{round_}_{i}": i for i in range(70)}
+        body = _encode([{"id": 1, **keys}], spaced=False)
+        (number,) = decode_list(_payload(body), VirtualNumber)
+        assert dict(number.extra) == keys
