@@ -1,12 +1,16 @@
-"""What the SDK is compared with: hand-written aiohttp calls and msgspec Structs.
+"""What the SDK is compared with: hand-written aiohttp calls, and outside decoders.
 
-msgspec is an outside reference for decoding speed and memory, not a dependency of the SDK.
+The outside references decode the same bytes into equivalent frozen classes: msgspec
+``Struct``s (msgspec's own fastest path; the SDK uses msgspec too, but into its attrs
+models) and pydantic v2 models through ``TypeAdapter.validate_json``. pydantic is optional:
+``pydantic_decoder()`` returns None when it is not installed.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterable
+import functools
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 import aiohttp
@@ -18,10 +22,13 @@ __all__ = [
     "PATH",
     "NumberStruct",
     "decode_structs",
+    "first_page",
     "gather_limited",
+    "pydantic_decoder",
     "raw_bytes",
     "raw_get",
     "raw_list",
+    "repeat",
     "sequential",
 ]
 
@@ -35,15 +42,24 @@ async def raw_get(session: aiohttp.ClientSession, url: str, token: str, id: int)
         return await resp.json()
 
 
-async def raw_list(session: aiohttp.ClientSession, url: str, token: str) -> Any:
-    """GET the whole listing as dicts with ``resp.json()`` (stdlib ``json.loads``)."""
-    async with session.get(f"{url}{PATH}", headers={"Authorization": token}) as resp:
+def first_page(size: int) -> dict[str, str]:
+    """The query of the first page of ``size`` records, as the SDK's paginator sends it."""
+    return {"_page": "1", "_limit": str(size)}
+
+
+async def raw_list(
+    session: aiohttp.ClientSession, url: str, token: str, params: Mapping[str, str] | None = None
+) -> Any:
+    """GET the listing (or a page of it) as dicts with ``resp.json()`` (stdlib ``json``)."""
+    async with session.get(f"{url}{PATH}", params=params, headers={"Authorization": token}) as resp:
         return await resp.json()
 
 
-async def raw_bytes(session: aiohttp.ClientSession, url: str, token: str) -> bytes:
-    """The listing's body, undecoded (input of the decode-only measurements)."""
-    async with session.get(f"{url}{PATH}", headers={"Authorization": token}) as resp:
+async def raw_bytes(
+    session: aiohttp.ClientSession, url: str, token: str, params: Mapping[str, str] | None = None
+) -> bytes:
+    """The listing's (or a page's) body, undecoded (input of the decode-only measurements)."""
+    async with session.get(f"{url}{PATH}", params=params, headers={"Authorization": token}) as resp:
         resp.raise_for_status()
         return await resp.read()
 
@@ -51,6 +67,12 @@ async def raw_bytes(session: aiohttp.ClientSession, url: str, token: str) -> byt
 async def sequential(get: Callable[[int], Awaitable[T]], ids: Iterable[int]) -> list[T]:
     """One call after the other."""
     return [await get(id) for id in ids]
+
+
+async def repeat(work: Callable[[], Awaitable[Any]], times: int) -> None:
+    """``times`` calls one after the other, each result dropped at once."""
+    for _ in range(times):
+        await work()
 
 
 async def gather_limited(
@@ -104,3 +126,53 @@ _decoder = msgspec.json.Decoder(list[NumberStruct])
 
 def decode_structs(raw: bytes) -> list[NumberStruct]:
     return _decoder.decode(raw)
+
+
+@functools.cache
+def pydantic_decoder() -> Callable[[bytes], list[Any]] | None:
+    """``TypeAdapter(list[NumberModel]).validate_json`` into frozen, strict pydantic v2
+    models with the fields of ``VirtualNumber`` (enums as plain ``str``, unknown keys
+    ignored); None when pydantic is not installed."""
+    try:
+        from pydantic import BaseModel, ConfigDict, TypeAdapter
+    except ImportError:
+        return None
+
+    config = ConfigDict(frozen=True, strict=True)
+
+    class RedirectModel(BaseModel):
+        model_config = config
+
+        id: int
+        number: str | None = None
+
+    class NumberModel(BaseModel):
+        """The fields of ``VirtualNumber`` (without ``extra``)."""
+
+        model_config = config
+
+        id: int
+        number: str | None = None
+        comment: str | None = None
+        type: str | None = None
+        purpose: str | None = None
+        scenario_id: int | None = None
+        group_scenario_id: int | None = None
+        group_id: int | None = None
+        is_scenario_active: bool | None = None
+        is_group_scenario_active: bool | None = None
+        state: str | None = None
+        reason: str | None = None
+        from_redirect_numbers: tuple[RedirectModel, ...] = ()
+        employee_id: int | None = None
+        redirect_number: str | None = None
+        dgn_number: str | None = None
+        region_name: str | None = None
+        app_id: int | None = None
+        nc_type: str | None = None
+        sip_uri: str | None = None
+
+    if tuple(NumberModel.model_fields) != VIRTUAL_NUMBER_FIELDS:
+        raise RuntimeError("benchmarks: NumberModel no longer matches VirtualNumber's fields")
+    decode: Callable[[bytes], list[Any]] = TypeAdapter(list[NumberModel]).validate_json
+    return decode

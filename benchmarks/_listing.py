@@ -1,4 +1,5 @@
-"""Scenarios 4 and 6: the whole listing at once (``list``) and a page at a time (``iter``).
+"""Scenarios 4 and 6: one page and the whole listing at once (``list``), and a page at a
+time (``iter``).
 
 Retained sizes come from tracemalloc in this process; peaks from the RSS high-water mark
 of a fresh process (see ``_rss.py`` for why not tracemalloc's peak)."""
@@ -7,29 +8,40 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import aiohttp
-import orjson
 
-from benchmarks._baseline import decode_structs, raw_bytes, raw_list
+from benchmarks._baseline import (
+    PATH,
+    decode_structs,
+    first_page,
+    pydantic_decoder,
+    raw_bytes,
+    raw_list,
+    repeat,
+)
 from benchmarks._measure import (
     Context,
     Row,
+    Timer,
     alternate,
     in_loop,
     info_row,
     log,
     memory_row,
     plain,
+    split,
     time_row,
     traced,
 )
 from benchmarks._rss import PeakRSS, peak_rss
 from virtnum import AsyncClient, VirtualNumber
-from virtnum._convert import structure_list
+from virtnum._convert import decode_list
+from virtnum._payload import Payload
 
 __all__ = ["iter_pages", "list_all"]
 
@@ -57,15 +69,119 @@ async def _session(*trace: aiohttp.TraceConfig) -> aiohttp.ClientSession:
     return aiohttp.ClientSession(trace_configs=list(trace) or None)
 
 
+def _counts(total: int, blocks: int) -> list[int]:
+    """``total`` repetitions cut into ``blocks`` near-equal counts."""
+    return [len(chunk) for chunk in split(list(range(total)), blocks)]
+
+
+def _repeated(work: Callable[[], Any], counts: list[int]) -> Timer:
+    """A timer for block ``b``: ``counts[b]`` calls of blocking ``work``, each result
+    dropped at once."""
+
+    def block(b: int) -> None:
+        for _ in range(counts[b]):
+            work()
+
+    return plain(block)
+
+
+async def _one_page(client: AsyncClient, size: int) -> list[VirtualNumber]:
+    """The SDK's one-page listing: the first page of ``pages(page_size=size)``, that is
+    one ``GET ?_page=1&_limit=size`` and ``decode_list`` (``list()``'s path with paging)."""
+    return await anext(client.numbers.pages(page_size=size))
+
+
+def _decoders(raw: bytes, url: str) -> dict[str, Callable[[], Any]]:
+    """Decode-only contenders on one body; the pydantic one only when it is installed."""
+    payload = Payload(raw, "GET", f"{url}{PATH}", str)
+    found: dict[str, Callable[[], Any]] = {
+        "sdk": lambda: decode_list(payload, VirtualNumber),
+        "json": lambda: json.loads(raw),
+        "msgspec": lambda: decode_structs(raw),
+    }
+    pydantic = pydantic_decoder()
+    if pydantic is not None:
+        found["pydantic"] = lambda: pydantic(raw)
+    models = found["sdk"]()
+    for name, decode in found.items():
+        result = decode()
+        assert len(result) == len(models), name
+        last = result[-1]
+        assert (last["id"] if name == "json" else last.id) == models[-1].id, name
+    return found
+
+
+def _decode_rows(
+    raw: bytes, url: str, records: int, rounds: int, *, times: int, blocks: int
+) -> list[Row]:
+    """Decoding one body alone, the SDK's ``decode_list`` vs each outside reference."""
+    decoders = _decoders(raw, url)
+    size = f"{records:,} records, {_size(raw)}"
+    log(f"  list: decoding {size} alone, {rounds} rounds ({', '.join(decoders)})")
+    counts = _counts(times, blocks)
+    timers = {name: _repeated(decode, counts) for name, decode in decoders.items()}
+    samples = alternate(rounds, timers, blocks=blocks)
+    per = f" (time per decode, {times:,} per round)" if times > 1 else ""
+    references = {
+        "json": "`json.loads` to dicts",
+        "msgspec": "msgspec into equivalent frozen Structs",
+        "pydantic": "pydantic v2 `TypeAdapter(list[Model]).validate_json`, frozen models",
+    }
+    rows = []
+    for name, label in references.items():
+        if name not in samples.wall:
+            continue
+        rows.append(
+            time_row(
+                "4",
+                f"decode alone ({size}): `decode_list` to models vs {label}{per}",
+                samples["sdk"],
+                samples[name],
+                at_most=None,
+                per=times,
+            )
+        )
+    return rows
+
+
+def _size(raw: bytes) -> str:
+    return f"{len(raw) / 1e6:.0f} MB" if len(raw) >= 10**7 else f"{len(raw) / 1e3:.0f} KB"
+
+
 def list_all(ctx: Context) -> list[Row]:
-    """4. ``list()`` of every number vs aiohttp + ``resp.json()``; memory; decoding alone."""
-    n = ctx.sizes.listing
+    """4. One page of ``page_size`` records and ``list()`` of every number (one response),
+    each vs aiohttp + ``resp.json()`` of the same URL; memory; decoding alone."""
+    n, size, blocks = ctx.sizes.listing, ctx.sizes.page_size, ctx.sizes.blocks
+    query = first_page(size)
+    if pydantic_decoder() is None:
+        log("  note: pydantic is not installed: the pydantic decode rows are skipped")
     with _clients(ctx) as (runner, client, session):
         base = functools.partial(raw_list, session, ctx.url, ctx.token)
+        base_page = functools.partial(raw_list, session, ctx.url, ctx.token, query)
         models, dicts = runner.run(client.numbers.list()), runner.run(base())
         assert len(models) == len(dicts) == n
         assert models[-1].id == dicts[-1]["id"]
         del models, dicts
+        page_models, page_dicts = runner.run(_one_page(client, size)), runner.run(base_page())
+        assert (
+            [m.id for m in page_models] == [d["id"] for d in page_dicts] == list(range(1, size + 1))
+        )
+        del page_models, page_dicts
+        requests, counts = ctx.sizes.page_requests, _counts(ctx.sizes.page_requests, blocks)
+        log(
+            f"  list: {ctx.rounds} rounds of {requests:,} GETs of one {size:,}-record page "
+            f"per side, in {blocks} blocks"
+        )
+        page = alternate(
+            ctx.rounds,
+            {
+                "sdk": in_loop(
+                    runner, lambda b: repeat(lambda: _one_page(client, size), counts[b])
+                ),
+                "base": in_loop(runner, lambda b: repeat(base_page, counts[b])),
+            },
+            blocks=blocks,
+        )
         log(f"  list: {ctx.rounds} rounds of list() of {n:,} per side")
         wall = alternate(
             ctx.rounds,
@@ -78,25 +194,31 @@ def list_all(ctx: Context) -> list[Row]:
         sdk_mem = traced(lambda: runner.run(client.numbers.list()))
         base_mem = traced(lambda: runner.run(base()))
         raw = runner.run(raw_bytes(session, ctx.url, ctx.token))
-    log(f"  list: decoding {len(raw) / 1e6:.0f} MB alone, {ctx.rounds} rounds")
-    decode = alternate(
-        ctx.rounds,
-        {
-            "sdk": plain(lambda _: structure_list(orjson.loads(raw), VirtualNumber)),
-            "orjson": plain(lambda _: orjson.loads(raw)),
-            "msgspec": plain(lambda _: decode_structs(raw)),
-        },
-    )
+        raw_page = runner.run(raw_bytes(session, ctx.url, ctx.token, query))
     struct_mem = traced(lambda: decode_structs(raw))
+    decode_page = _decode_rows(
+        raw_page, ctx.url, size, ctx.rounds, times=ctx.sizes.page_decodes, blocks=blocks
+    )
+    decode_all = _decode_rows(raw, ctx.url, n, ctx.rounds, times=1, blocks=1)
     log("  list: peak RSS, each side in a fresh process")
     sdk_rss, base_rss = _peak(ctx, "list"), _peak(ctx, "raw-list")
     return [
         time_row(
             "4",
-            f"`list()` of {n:,}: wall time vs aiohttp + `resp.json()` to dicts",
+            f"one page of {size:,} (`pages(page_size={size:,})`, first page: one GET + "
+            "`decode_list`, as `list()`) vs aiohttp + `resp.json()` of the same URL "
+            f"(time per page, {requests:,} per round)",
+            page["sdk"],
+            page["base"],
+            at_most=1.10,
+            per=requests,
+        ),
+        time_row(
+            "4",
+            f"`list()` of {n:,} (one response): wall time vs aiohttp + `resp.json()` to dicts",
             wall["sdk"],
             wall["base"],
-            at_most=1.3,
+            at_most=1.00,
         ),
         memory_row(
             "4",
@@ -111,31 +233,17 @@ def list_all(ctx: Context) -> list[Row]:
             "peak RSS growth (fresh process): `list()` vs aiohttp + `resp.json()`",
             sdk_rss.peak,
             base_rss.peak,
-            at_most=None,
+            at_most=0.60,
         ),
         memory_row(
             "4",
-            "tracemalloc peak (counts orjson's reserved parse buffer): `list()` vs "
-            "aiohttp + `resp.json()`",
+            "tracemalloc peak (Python allocations only): `list()` vs aiohttp + `resp.json()`",
             sdk_mem.peak,
             base_mem.peak,
             at_most=None,
         ),
-        time_row(
-            "4",
-            f"decode+structure alone ({len(raw) / 1e6:.0f} MB): orjson + `structure_list` vs "
-            "`orjson.loads` to dicts",
-            decode["sdk"],
-            decode["orjson"],
-            at_most=None,
-        ),
-        time_row(
-            "4",
-            "decode+structure alone: orjson + `structure_list` vs msgspec frozen Structs",
-            decode["sdk"],
-            decode["msgspec"],
-            at_most=None,
-        ),
+        *decode_page,
+        *decode_all,
         memory_row(
             "4",
             "retained size: list of models vs list of msgspec frozen Structs",

@@ -46,7 +46,9 @@ class Sizes:
     concurrency: int = 64
     listing: int = 100_000
     sync_calls: int = 1_000
-    page_size: int = 1_000
+    page_size: int = 1_000  # also the size of scenario 4's one-page listing
+    page_requests: int = 150  # GETs of that page per side and round (scenario 4)
+    page_decodes: int = 100  # decodes of that page's body per side and round (scenario 4)
     blocks: int = 10  # interleaved blocks per round of the request scenarios
 
 
@@ -58,6 +60,8 @@ QUICK = Sizes(
     listing=2_000,
     sync_calls=100,
     page_size=100,
+    page_requests=10,
+    page_decodes=10,
     blocks=2,
 )
 

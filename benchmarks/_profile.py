@@ -17,13 +17,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 import virtnum
-from benchmarks._baseline import gather_limited, raw_bytes, sequential
+from benchmarks._baseline import PATH, gather_limited, raw_bytes, sequential
 from benchmarks._measure import Context
 from virtnum import AsyncClient, Client, VirtualNumber
-from virtnum._convert import structure_list
+from virtnum._convert import decode_list
+from virtnum._payload import Payload
 
 __all__ = ["profile"]
 
@@ -64,21 +63,30 @@ def _run_async(ctx: Context, title: str, work: Callable[[AsyncClient], Any]) -> 
     asyncio.run(main())
 
 
+async def _here(func: Callable[[], Any]) -> None:
+    func()
+
+
+def _on_loop(client: Client, func: Callable[[], Any]) -> None:
+    """Run ``func()`` on the client's event-loop thread (through its private one-hop
+    bridge, the way every public call goes; profiling only) and wait for it."""
+    client._call(_here, func)
+
+
 def _run_sync(ctx: Context) -> None:
     ids = range(1, ctx.sizes.sync_calls + 1)
     with Client(ctx.token, base_url=ctx.url) as client:
         for id in range(1, 201):
             client.numbers.get(id)  # warm up
         caller, loop_thread = cProfile.Profile(), cProfile.Profile()
-        portal = client._portal  # the client's event-loop thread (private: profiling only)
-        portal.call(loop_thread.enable)
+        _on_loop(client, loop_thread.enable)
         started = time.perf_counter()
         caller.enable()
         for id in ids:
             client.numbers.get(id)
         caller.disable()
         wall = time.perf_counter() - started
-        portal.call(loop_thread.disable)
+        _on_loop(client, loop_thread.disable)
     _show(f"sync Client.get x{len(ids):,}, caller's thread", pstats.Stats(caller), wall)
     _show(f"sync Client.get x{len(ids):,}, event-loop thread", pstats.Stats(loop_thread), wall)
 
@@ -90,13 +98,13 @@ def _decode_only(ctx: Context) -> None:
         async with aiohttp.ClientSession() as session:
             return await raw_bytes(session, ctx.url, ctx.token)
 
-    raw = asyncio.run(fetch())
+    payload = Payload(asyncio.run(fetch()), "GET", f"{ctx.url}{PATH}", str)
     profiler = cProfile.Profile()
     started = time.perf_counter()
     profiler.enable()
-    structure_list(orjson.loads(raw), VirtualNumber)
+    decode_list(payload, VirtualNumber)
     profiler.disable()
-    _show("decode+structure alone", pstats.Stats(profiler), time.perf_counter() - started)
+    _show("decode_list alone", pstats.Stats(profiler), time.perf_counter() - started)
 
 
 async def _walk(client: AsyncClient, page_size: int) -> None:

@@ -15,7 +15,7 @@ from benchmarks._measure import Context, Row
 __all__ = ["RESULTS", "table", "write_results"]
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
-_PACKAGES = ("virtnum", "aiohttp", "yarl", "orjson", "cattrs", "attrs", "anyio", "msgspec")
+_PACKAGES = ("virtnum", "aiohttp", "yarl", "msgspec", "cattrs", "attrs", "anyio", "pydantic")
 _MARK = {True: "✓", False: "✗", None: "–"}
 NOTES_MARKER = "<!-- Hand-written notes below this line are kept by --write-results. -->"
 
@@ -105,10 +105,14 @@ run on a shared machine: compare the ratios.
   this process. Each scenario has its own event loop, SDK client and aiohttp session
   (aiohttp's defaults), warmed up before timing.
 - SDK and baseline run alternately with a `gc.collect()` before each run and the
-  garbage collector otherwise on. In scenarios 1, 2, 3 and 5 each round's requests are
-  cut into {ctx.sizes.blocks} blocks and the sides alternate block by block (the side
-  that goes first rotates), so both see the same moments of a noisy machine; a round's
-  time is the sum of its blocks. Scenarios 2 and 3 share one interleaved baseline.
+  garbage collector otherwise on (the SDK pauses it itself around bodies over 1 MiB;
+  the baselines and references are called plainly). In scenarios 1, 2, 3 and 5, and for
+  scenario 4's one-page listing ({ctx.sizes.page_requests:,} GETs of the first
+  {ctx.sizes.page_size:,}-record page per side and round) and its decodes of that page
+  ({ctx.sizes.page_decodes:,} per round), each round is cut into {ctx.sizes.blocks}
+  blocks and the sides alternate block by block (the side that goes first rotates), so
+  both see the same moments of a noisy machine; a round's time is the sum of its
+  blocks. Scenarios 2 and 3 share one interleaved baseline.
 - Cells show medians over the rounds; "ratio" is the ratio of the medians, SDK over
   baseline (throughput for scenarios 1–3, time or bytes otherwise), with the lowest and
   highest per-round ratio in brackets.
@@ -117,11 +121,14 @@ run on a shared machine: compare the ratios.
   in separate untimed runs. "Peak RSS growth" = the resident-set high-water mark
   (`VmHWM`, reset just before the work) minus the RSS before it, in a fresh process per
   measurement (`_rss.py`). tracemalloc's own peak is shown for scenario 4 but not used
-  for targets: it counts the parse buffer orjson reserves from the input size, most of
-  which the OS never backs with memory, so it overstates the SDK's real peak.
-- Baselines: aiohttp `session.get` + `await resp.json()` (stdlib `json`); for bulk
-  gets, the same under `asyncio.gather` + `asyncio.Semaphore`. msgspec decoding into
-  equivalent frozen `Struct`s is an outside reference, not a dependency.
+  for targets: it sees only Python's allocator, not what the OS backs with memory.
+- Baselines: aiohttp `session.get` + `await resp.json()` (stdlib `json`) of the same
+  URL; for bulk gets, the same under `asyncio.gather` + `asyncio.Semaphore`. The SDK
+  decodes with `decode_list` (msgspec straight into its frozen attrs models, after a key
+  pass that learns unknown keys). Outside references for decoding alone, on the same
+  bytes: msgspec into equivalent frozen `Struct`s, and pydantic v2
+  `TypeAdapter(list[Model]).validate_json` into equivalent frozen, strict models (rows
+  left out when pydantic is not installed).
 
 ## Results
 {table(rows)}

@@ -1,9 +1,9 @@
 """Peak resident memory of one listing, measured in a fresh process.
 
-tracemalloc counts what Python asks the allocator for; orjson reserves a parse buffer
-sized from the input that the OS never fully backs with memory, so tracemalloc's peak
-overstates what a ``list()`` really costs. The RSS high-water mark of a fresh process
-(Linux ``VmHWM``, reset just before the work) is what the machine actually pays.
+tracemalloc counts only what goes through Python's allocator and says nothing of what
+the OS actually backs with memory (or of fragmentation once blocks are freed). The RSS
+high-water mark of a fresh process (Linux ``VmHWM``, reset just before the work) is what
+the machine actually pays.
 
 Child side: ``python -m benchmarks._rss --url U --token T --what WHAT [--page-size N]``
 prints one JSON line; parent side: ``peak_rss(...)``.

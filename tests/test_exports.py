@@ -27,6 +27,8 @@ CONTRACT = {
     "InternalServerError",
     "ResponseValidationError",
     "to_dict",
+    "AvailableMobileNumber",
+    "WaitTimeoutError",
 }
 
 
@@ -66,6 +68,8 @@ def test_error_tree_matches_the_design() -> None:
     ):
         assert issubclass(status_error, virtnum.APIStatusError)
     assert issubclass(virtnum.APIStatusError, virtnum.APIError)
+    assert issubclass(virtnum.WaitTimeoutError, virtnum.VirtnumError)
+    assert not issubclass(virtnum.WaitTimeoutError, virtnum.APIError)
 
 
 def test_library_does_not_import_cli_or_testing() -> None:

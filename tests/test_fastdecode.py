@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from virtnum import ResponseValidationError, VirtualNumber
+from virtnum import AvailableMobileNumber, ResponseValidationError, VirtualNumber
 from virtnum._convert import _FAST, decode_list, decode_one, structure_list, structure_one
 from virtnum._fastdecode import Fallback
 from virtnum._payload import Payload
@@ -89,11 +89,13 @@ def _payload(body: bytes) -> Payload:
     return Payload(body, "GET", "http://127.0.0.1/numbers/virtual-number", lambda: "")
 
 
-def _assert_paths_agree(body: bytes, structure: Any, decode: Any, fast: Any) -> None:
+def _assert_paths_agree(
+    body: bytes, structure: Any, decode: Any, fast: Any, cls: type[Any] = VirtualNumber
+) -> None:
     """The public decode equals the cattrs path on the same JSON; and when the fast path
     alone decides (no fallback), so does its result (``extra`` included: attrs compares it)."""
-    expected = _outcome(lambda: structure(json.loads(body), VirtualNumber))
-    assert _outcome(lambda: decode(_payload(body), VirtualNumber)) == expected
+    expected = _outcome(lambda: structure(json.loads(body), cls))
+    assert _outcome(lambda: decode(_payload(body), cls)) == expected
     try:
         result = fast(body)
     except Fallback:
@@ -168,3 +170,65 @@ def test_unknown_keys_beyond_the_bound_still_decode() -> None:
         body = _encode([{"id": 1, **keys}], spaced=False)
         (number,) = decode_list(_payload(body), VirtualNumber)
         assert dict(number.extra) == keys
+
+
+AVAILABLE = _FAST[AvailableMobileNumber]
+
+
+@st.composite
+def capacity_records(draw: st.DrawFn, wrong: bool = True) -> dict[str, Any]:
+    """A capacity record as the documents show it (``""`` for an empty dgn_number),
+    fields missing or null, sometimes of a wrong type, unknown keys sometimes."""
+    text = st.sampled_from(["", "79261234567", "74951234567"]) | st.text(max_size=6)
+    good: dict[str, st.SearchStrategy[Any]] = {
+        "id": text,
+        "number": text | st.none(),
+        "dgn_number": text | st.none(),
+        "state": ENUM_VALUES | st.just("error") | st.none(),
+    }
+    record: dict[str, Any] = {}
+    for name, values in good.items():
+        if name == "id" or draw(st.booleans()):
+            record[name] = draw(st.one_of(values, values, ANY_JSON) if wrong else values)
+    for key in draw(st.lists(UNKNOWN_KEYS, max_size=2)):
+        record[key] = draw(ANY_JSON)
+    return record
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    page=st.booleans().flatmap(lambda wrong: st.lists(capacity_records(wrong), max_size=6)),
+    spaced=st.booleans(),
+)
+def test_a_capacity_page_decodes_as_the_cattrs_path_structures_it(
+    page: list[dict[str, Any]], spaced: bool
+) -> None:
+    body = _encode(page, spaced)
+    _assert_paths_agree(
+        body, structure_list, decode_list, AVAILABLE.decode_many, AvailableMobileNumber
+    )
+
+
+@settings(max_examples=100, deadline=None)
+@given(record=capacity_records(), spaced=st.booleans())
+def test_one_capacity_record_decodes_as_the_cattrs_path_structures_it(
+    record: dict[str, Any], spaced: bool
+) -> None:
+    body = _encode(record, spaced)
+    _assert_paths_agree(
+        body, structure_one, decode_one, AVAILABLE.decode_one, AvailableMobileNumber
+    )
+
+
+@pytest.mark.parametrize("spaced", [True, False])
+def test_an_empty_dgn_number_is_none_on_both_paths(spaced: bool) -> None:
+    page = [
+        {"id": "1", "number": "79261234567", "dgn_number": "", "state": "freeze"},
+        {"id": "2", "dgn_number": "74951234567", "comment": ""},
+    ]
+    body = _encode(page, spaced)
+    fast = AVAILABLE.decode_many(body)  # decided without a fallback
+    assert [n.dgn_number for n in fast] == [None, "74951234567"]
+    assert fast == structure_list(page, AvailableMobileNumber)
+    assert fast[1].extra == {"comment": ""}  # only the field is read as None
+    assert AVAILABLE.decode_one(_encode(page[0], spaced)).dgn_number is None

@@ -166,7 +166,20 @@ def test_str_field() -> None:
 def test_enum_members_and_strings() -> None:
     assert Filter(type=NumberType.SIP_REDIRECTION).to_query() == [("type", "sip_redirection")]
     assert Filter(type="toll_free") == Filter(type=NumberType.TOLL_FREE)
-    assert Filter(state="archived").to_query() == [("state", "archived")]
+    # a value the SDK does not know yet is sent when given as a member (issue 12)
+    assert Filter(state=State("archived")).to_query() == [("state", "archived")]
+
+
+@pytest.mark.parametrize(
+    ("where", "closest"), [({"state": "actve"}, "'active'"), ({"type": "deff"}, "'def'")]
+)
+def test_a_typo_in_an_enum_filter_is_refused_with_the_closest_value(
+    where: dict[str, str], closest: str
+) -> None:
+    with pytest.raises(ValueError, match=f"did you mean {closest}"):
+        Filter(**where)
+    with pytest.raises(ValueError, match="not a known"):
+        Filter.parse("&".join(f"{k}={v}" for k, v in where.items()))
 
 
 def test_cyrillic_purpose_is_normalised() -> None:

@@ -8,7 +8,7 @@ from types import MappingProxyType
 import attrs
 import pytest
 
-from virtnum import NumberType, Purpose, RedirectNumber, State, VirtualNumber
+from virtnum import AvailableMobileNumber, NumberType, Purpose, RedirectNumber, State, VirtualNumber
 from virtnum.models import VIRTUAL_NUMBER_FIELDS
 
 ENUMS = (NumberType, Purpose, State)
@@ -25,6 +25,8 @@ ENUMS = (NumberType, Purpose, State)
         (VirtualNumber(id=1), "extra", {}),
         (RedirectNumber(id=1), "id", 2),
         (RedirectNumber(id=1, number="1"), "number", "2"),
+        (AvailableMobileNumber(id="1"), "dgn_number", "2"),
+        (AvailableMobileNumber(id="1"), "extra", {}),
     ],
 )
 def test_models_are_frozen(obj: object, field: str, value: object) -> None:
@@ -34,7 +36,9 @@ def test_models_are_frozen(obj: object, field: str, value: object) -> None:
     assert getattr(obj, field) == before
 
 
-@pytest.mark.parametrize("obj", [VirtualNumber(id=1), RedirectNumber(id=1)])
+@pytest.mark.parametrize(
+    "obj", [VirtualNumber(id=1), RedirectNumber(id=1), AvailableMobileNumber(id="1")]
+)
 def test_models_are_slotted(obj: object) -> None:
     assert not hasattr(obj, "__dict__")
     assert "__slots__" in type(obj).__dict__
@@ -43,7 +47,7 @@ def test_models_are_slotted(obj: object) -> None:
     assert not hasattr(obj, "not_a_field")
 
 
-@pytest.mark.parametrize("cls", [VirtualNumber, RedirectNumber])
+@pytest.mark.parametrize("cls", [VirtualNumber, RedirectNumber, AvailableMobileNumber])
 def test_models_are_attrs_frozen_classes(cls: type) -> None:
     assert attrs.has(cls)
     assert attrs.fields(cls).id.default is attrs.NOTHING
@@ -301,3 +305,37 @@ def test_the_cyrillic_alias_does_not_depend_on_values_seen_before() -> None:
     assert State("\u0441ompany") is first
     assert first.value == "\u0441ompany"
     assert Purpose("\u0441ompany") is Purpose.COMPANY
+
+
+def test_an_available_mobile_number_reads_an_empty_dgn_number_as_none() -> None:
+    number = AvailableMobileNumber(id="79261234567", number="79261234567", dgn_number="")
+    assert number.dgn_number is None
+    assert AvailableMobileNumber(id="1", dgn_number="74951234567").dgn_number == "74951234567"
+    assert number.state is None
+    assert dict(number.extra) == {}
+    assert State.ERROR.value == "error"
+    assert State.ERROR.is_known
+
+
+@pytest.mark.parametrize("copier", ["pickle", "copy", "deepcopy"])
+def test_models_pickle_and_copy_with_extra(copier: str) -> None:
+    import copy
+    import pickle
+
+    from virtnum import AvailableMobileNumber
+
+    number = VirtualNumber(
+        1,
+        state=State("brand_new_state"),
+        from_redirect_numbers=(RedirectNumber(2, "78001234567"),),
+        extra={"new_field": [1, {"x": None}]},
+    )
+    mobile = AvailableMobileNumber("79261234567", "79261234567", "", State.FREEZE, extra={"k": 1})
+    for model in (number, mobile, RedirectNumber(3)):
+        if copier == "pickle":
+            again = pickle.loads(pickle.dumps(model))
+        else:
+            again = getattr(copy, copier)(model)
+        assert again == model
+        assert getattr(again, "extra", {}) == getattr(model, "extra", {})
+    assert pickle.loads(pickle.dumps(number)).state.value == "brand_new_state"

@@ -70,7 +70,7 @@ def test_the_cli_block_runs_against_a_fake_server(
     The first two bash blocks (install + demo, install + tests) are what CI itself runs:
     `.ci/run` runs the test command, and test_the_demo_command_runs runs the demo.
     """
-    (block,) = [code for code in BASH[2:] if "virtnum numbers" in code]
+    (block,) = [code for code in BASH[2:] if "virtnum numbers outbound" in code]
     script = block.replace("http://127.0.0.1:8000", threaded_server.url).replace(
         "fake-token", TOKEN
     )

@@ -16,6 +16,7 @@ from virtnum import (
     InternalServerError,
     NotFoundError,
     RateLimitError,
+    ResponseValidationError,
     VirtualNumber,
 )
 from virtnum._convert import structure_one
@@ -112,6 +113,36 @@ def test_soak_sync_client_from_8_threads(retry_counter: RetryCounter) -> None:
     assert server.faults.injected["fail"] > 50
 
 
+@pytest.mark.soak
+def test_soak_overload_server_and_rate_limit_lose_nothing(
+    retry_counter: RetryCounter,
+) -> None:
+    """3,000 gets through an overloaded server (429 above 8 in flight) with the usual
+    faults, from one client with a rate limit, on two event loops in two threads."""
+    server = FakeServer(1000, token=TOKEN, record_requests=False, seed=13, max_in_flight=8)
+    with serving_in_thread(server):
+        inject_soak_faults(server)
+        server.faults.delay(0.002)  # every other answer takes a moment: requests overlap
+        want = {i: structure_one(r, VirtualNumber) for i, r in server.numbers.items()}
+        ids = list(server.numbers)
+        client = AsyncClient(TOKEN, base_url=server.url, max_retries=12, rate_limit=2000)
+
+        def run_in_own_loop(chunk: list[int]) -> list[VirtualNumber]:
+            return asyncio.run(client.numbers.get_many(chunk, concurrency=64))
+
+        with ThreadPoolExecutor(2) as pool:
+            halves = list(pool.map(run_in_own_loop, [ids * 2, ids]))
+        asyncio.run(client.close())
+    got = halves[0] + halves[1]
+    lost = sum(n != want[i] for n, i in zip(got, ids * 3, strict=True))
+    report("overload+rate-limit", len(got), server, retry_counter, lost)
+    print(f"soak[overload+rate-limit]: refused_overload={server.refused_overload}")
+    assert [n.id for n in got] == ids * 3
+    assert lost == 0
+    assert server.refused_overload > 0
+    assert server.peak_in_flight <= 8 + 64  # bounded: the client backed off
+
+
 async def test_redirects_are_not_followed_by_default(server: FakeServer) -> None:
     server.faults.redirect("/numbers/virtual-number/2", count=1)
     async with AsyncClient(TOKEN, base_url=server.url) as client:
@@ -122,11 +153,22 @@ async def test_redirects_are_not_followed_by_default(server: FakeServer) -> None
 
 
 async def test_same_origin_redirects_are_followed_when_allowed(server: FakeServer) -> None:
-    server.faults.redirect(server.url + "/numbers/virtual-number/2", count=1)
+    server.faults.redirect(server.url + "/numbers/virtual-number/1?moved=yes", count=1)
     async with AsyncClient(TOKEN, base_url=server.url, follow_redirects=True) as client:
         number = await client.numbers.get(1)
-    assert number.id == 2
+    assert number.id == 1
+    assert server.requests[-1].query == (("moved", "yes"),)
     assert server.requests[-1].headers["Authorization"] == TOKEN
+
+
+async def test_a_redirect_to_another_numbers_record_is_refused(server: FakeServer) -> None:
+    """Followed, but the id asked for is the id returned (issue 14): number 2 is not 1."""
+    server.faults.redirect(server.url + "/numbers/virtual-number/2", count=1)
+    async with AsyncClient(TOKEN, base_url=server.url, follow_redirects=True) as client:
+        with pytest.raises(ResponseValidationError) as info:
+            await client.numbers.get(1)
+    assert info.value.errors == (("$.id", "expected 1, got another id"),)
+    assert server.requests[-1].path == "/numbers/virtual-number/2"
 
 
 async def test_the_token_never_reaches_another_origin(server: FakeServer) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import time
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 
@@ -154,3 +155,42 @@ def test_blocking_methods_pass_keywords_through(sync_client: Client) -> None:
     numbers = sync_client.numbers.get_many([3, 4], concurrency=1, return_exceptions=True)
     assert [n.id for n in numbers] == [3, 4]  # type: ignore[union-attr]
     assert [n.id for n in sync_client.numbers.list(filter=None, state="active")]
+
+
+def test_closing_while_threads_wait_gives_each_a_virtnum_error() -> None:
+    """16 threads in slow calls when the client closes: each ends with a VirtnumError
+    (not concurrent.futures.CancelledError), and later calls fail at once."""
+    import concurrent.futures
+    import threading
+
+    from virtnum import VirtnumError
+    from virtnum.testing import FakeServer
+
+    from .conftest import TOKEN, serving_in_thread
+
+    with serving_in_thread(FakeServer(20, token=TOKEN)) as server:
+        server.faults.delay(5.0)
+        client = Client(TOKEN, base_url=server.url)
+        started = threading.Barrier(17)
+
+        def call(id: int) -> BaseException | None:
+            started.wait()
+            try:
+                client.numbers.get(id)
+            except BaseException as exc:
+                return exc
+            return None
+
+        with concurrent.futures.ThreadPoolExecutor(16) as pool:
+            outcomes = [pool.submit(call, i) for i in range(1, 17)]
+            started.wait()
+            deadline = time.monotonic() + 10
+            while server.in_flight < 16 and time.monotonic() < deadline:
+                time.sleep(0.01)
+            client.close()
+            errors = [future.result(timeout=30) for future in outcomes]
+        assert all(type(error) is VirtnumError for error in errors), errors
+        assert all("closed" in str(error) for error in errors)
+        assert all(error.__context__ is None for error in errors if error is not None)
+        with pytest.raises(VirtnumError, match="closed"):
+            client.numbers.get(1)

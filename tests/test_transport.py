@@ -215,6 +215,15 @@ async def test_error_carries_request_details(client: AsyncClient) -> None:
     assert "/numbers/virtual-number/1" in str(error)
 
 
+async def test_a_request_id_echoing_the_token_is_redacted(client: AsyncClient) -> None:
+    with aioresponses() as m:
+        m.get(NUMBER_1, status=500, body="boom", headers={"X-Request-Id": f"id-{TOKEN}-x"})
+        with pytest.raises(InternalServerError) as info:
+            await client.numbers.get(1)
+    assert info.value.request_id == "id-[redacted]-x"
+    assert TOKEN not in repr(info.value) + str(info.value) + str(vars(info.value))
+
+
 async def test_request_id_is_none_without_header(client: AsyncClient) -> None:
     with aioresponses() as m:
         m.get(NUMBER_1, status=500, body="boom")

@@ -24,11 +24,14 @@ def blocking(client: Client) -> None:
     reveal_type(client.numbers.delete(1))
     reveal_type(to_dict(client.numbers.get(1)))
     reveal_type(to_dict(client.numbers.list()))
+    reveal_type(client.with_raw_response.numbers.get(1))
+    reveal_type(client.with_raw_response.numbers.get(1).parse())
 
 async def concurrent(client: AsyncClient) -> None:
     reveal_type(await client.numbers.get_many([1, 2]))
     reveal_type(await client.numbers.get_many([1, 2], return_exceptions=True))
     reveal_type(client.numbers.iter())
+    reveal_type(await client.with_raw_response.numbers.list())
 """
 
 EXPECTED = [
@@ -42,9 +45,12 @@ EXPECTED = [
     "None",
     "dict[str, Any]",
     "list[dict[str, Any]]",
+    "virtnum.resources._raw.RawResponse[virtnum.models.VirtualNumber]",
+    "virtnum.models.VirtualNumber",
     "list[virtnum.models.VirtualNumber]",
     "list[virtnum.models.VirtualNumber | virtnum._errors.APIError]",
     "typing.AsyncIterator[virtnum.models.VirtualNumber]",
+    "virtnum.resources._raw.RawResponse[list[virtnum.models.VirtualNumber]]",
 ]
 
 

@@ -1,5 +1,6 @@
 """virtnum: an async-first Python SDK for the virtual numbers of a cloud PBX Data API."""
 
+from virtnum import _logs
 from virtnum._client import NOT_GIVEN, AsyncClient
 from virtnum._convert import to_dict
 from virtnum._errors import (
@@ -14,13 +15,26 @@ from virtnum._errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    ResponseTooLargeError,
     ResponseValidationError,
     VirtnumError,
+    WaitTimeoutError,
 )
+from virtnum._hooks import RequestEvent, ResponseEvent
 from virtnum._sync import Client
 from virtnum._version import __version__
 from virtnum.filters import Filter
-from virtnum.models import NumberType, Purpose, RedirectNumber, State, VirtualNumber
+from virtnum.models import (
+    AvailableMobileNumber,
+    NumberType,
+    Purpose,
+    RedirectNumber,
+    State,
+    VirtualNumber,
+)
+from virtnum.resources._raw import RawResponse
+
+_logs.setup_from_env()
 
 __all__ = [
     "NOT_GIVEN",
@@ -30,6 +44,7 @@ __all__ = [
     "APITimeoutError",
     "AsyncClient",
     "AuthenticationError",
+    "AvailableMobileNumber",
     "BadRequestError",
     "Client",
     "Filter",
@@ -40,11 +55,16 @@ __all__ = [
     "PermissionDeniedError",
     "Purpose",
     "RateLimitError",
+    "RawResponse",
     "RedirectNumber",
+    "RequestEvent",
+    "ResponseEvent",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "State",
     "VirtnumError",
     "VirtualNumber",
+    "WaitTimeoutError",
     "__version__",
     "to_dict",
 ]

@@ -4,23 +4,32 @@ from __future__ import annotations
 
 import os
 import platform
+import ssl as ssl_module
+from collections.abc import Awaitable, Callable, Sequence
 from types import TracebackType
 from typing import Any, Self
 
 import aiohttp
 import attrs
 
-from virtnum._errors import VirtnumError
+from virtnum._errors import InvalidArgumentTypeError, VirtnumError
+from virtnum._hooks import Hooks, RequestEvent, ResponseEvent, check_hooks
 from virtnum._transport import Transport, TransportConfig
 from virtnum._types import NOT_GIVEN, NotGiven
 from virtnum._validate import (
     check_base_url,
+    check_bool,
     check_non_negative_int,
     check_positive_int,
+    check_positive_number,
+    check_proxy,
+    check_size,
+    check_ssl,
     check_timeout,
     check_token,
 )
 from virtnum._version import __version__
+from virtnum.resources._raw_numbers import RawNumbers
 from virtnum.resources.numbers import AsyncNumbers
 
 __all__ = ["DEFAULT_BASE_URL", "NOT_GIVEN", "AsyncClient"]
@@ -45,13 +54,42 @@ def _cap(value: float | None) -> float:
     return float("inf") if seconds is None else seconds
 
 
+#: ``on_request`` and ``on_response`` hooks: sync or async callables of one event record.
+RequestHook = Callable[[RequestEvent], Awaitable[None] | None]
+ResponseHook = Callable[[ResponseEvent], Awaitable[None] | None]
+
+
+def _trace_configs(value: Any) -> tuple[aiohttp.TraceConfig, ...]:
+    if value is None:
+        return ()
+    configs = tuple(value) if isinstance(value, Sequence) else None
+    if configs is None or not all(isinstance(c, aiohttp.TraceConfig) for c in configs):
+        raise InvalidArgumentTypeError("trace_configs must be a list of aiohttp.TraceConfig")
+    return configs
+
+
+class WithRawResponse:
+    """``client.with_raw_response``: the same resources, returning ``RawResponse``."""
+
+    def __init__(self, transport: Transport) -> None:
+        self.numbers = RawNumbers(transport, AsyncNumbers)
+
+
 class AsyncClient:
     """The async client of the virtual-number Data API.
 
     ``token`` falls back to ``$VIRTNUM_TOKEN`` and ``base_url`` to ``$VIRTNUM_BASE_URL``,
     then to the production URL. The token is sent as given in ``Authorization``.
     ``timeout`` (total) and ``connect_timeout`` are seconds, ``None`` for no limit.
-    ``trust_env=True`` lets aiohttp read proxy variables and ``~/.netrc``.
+    ``trust_env=True`` uses the ``HTTP(S)_PROXY``/``NO_PROXY`` variables; ``proxy`` is a
+    proxy URL for every request; ``ssl`` is an ``ssl.SSLContext`` (a private CA, say), or
+    ``False`` to skip certificate checks (never against the real API: the token would
+    go to whoever answers).
+    ``max_response_size`` bounds a body's bytes after decompression (None: no bound);
+    ``rate_limit`` is requests per second for the whole client (None: off). One client
+    may be used from any event loop: it keeps a session per loop. ``on_request`` and
+    ``on_response`` hooks see every attempt; ``trace_configs`` go to every session
+    (OpenTelemetry's aiohttp instrumentation, say).
     """
 
     def __init__(
@@ -69,6 +107,13 @@ class AsyncClient:
         trust_env: bool = False,
         allow_insecure_http: bool = False,
         max_connections: int = 100,
+        proxy: str | None = None,
+        ssl: ssl_module.SSLContext | bool = True,
+        max_response_size: int | None = 256 << 20,
+        rate_limit: float | None = None,
+        on_request: RequestHook | Sequence[RequestHook] | None = None,
+        on_response: ResponseHook | Sequence[ResponseHook] | None = None,
+        trace_configs: Sequence[aiohttp.TraceConfig] | None = None,
     ) -> None:
         if token is None:
             token = os.environ.get(TOKEN_ENV)
@@ -81,22 +126,34 @@ class AsyncClient:
         if session is not None and not isinstance(session, aiohttp.ClientSession):
             raise TypeError("session must be an aiohttp.ClientSession")
         config = TransportConfig(
-            base_url=check_base_url(base_url, allow_insecure_http=allow_insecure_http),
+            base_url=check_base_url(
+                base_url,
+                allow_insecure_http=check_bool(allow_insecure_http, "allow_insecure_http"),
+            ),
             token=check_token(token),
             user_agent=USER_AGENT,
             timeout=_timeout(timeout, connect_timeout),
             max_retries=check_non_negative_int(max_retries, "max_retries"),
             retry_after_cap=_cap(retry_after_cap),
-            retry_non_idempotent=bool(retry_post),
-            follow_redirects=bool(follow_redirects),
-            trust_env=bool(trust_env),
+            retry_non_idempotent=check_bool(retry_post, "retry_post"),
+            follow_redirects=check_bool(follow_redirects, "follow_redirects"),
+            trust_env=check_bool(trust_env, "trust_env"),
             max_connections=check_positive_int(max_connections, "max_connections"),
+            proxy=check_proxy(proxy),
+            ssl=check_ssl(ssl),
+            max_response_size=check_size(max_response_size, "max_response_size"),
+            rate_limit=check_positive_number(rate_limit, "rate_limit", "requests per second"),
+            hooks=Hooks(
+                check_hooks(on_request, "on_request"), check_hooks(on_response, "on_response")
+            ),
+            trace_configs=_trace_configs(trace_configs),
         )
         self._bind(Transport(config, session=session))
 
     def _bind(self, transport: Transport) -> None:
         self._transport = transport
         self.numbers = AsyncNumbers(transport)
+        self.with_raw_response = WithRawResponse(transport)
 
     @property
     def base_url(self) -> str:
@@ -131,7 +188,7 @@ class AsyncClient:
         if max_retries is not NOT_GIVEN:
             changes["max_retries"] = check_non_negative_int(max_retries, "max_retries")
         if retry_post is not NOT_GIVEN:
-            changes["retry_non_idempotent"] = bool(retry_post)
+            changes["retry_non_idempotent"] = check_bool(retry_post, "retry_post")
         clone = object.__new__(type(self))
         clone._bind(self._transport.copy(attrs.evolve(config, **changes)))
         return clone

@@ -8,6 +8,7 @@ validation to name each bad value's JSON path, and the good records are kept.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar, overload
@@ -24,11 +25,11 @@ from virtnum._fastdecode import Fallback, FastDecoder
 from virtnum._gc import paused_gc
 from virtnum._payload import Payload
 from virtnum.models import (
+    AVAILABLE_MOBILE_FIELDS,
+    TOLERANT_ENUMS,
     VIRTUAL_NUMBER_FIELDS,
-    NumberType,
-    Purpose,
+    AvailableMobileNumber,
     RedirectNumber,
-    State,
     VirtualNumber,
 )
 
@@ -46,7 +47,7 @@ T = TypeVar("T")
 _LARGE_LIST = 2_000
 _LARGE_BODY = 1 << 20
 _Hook = Callable[[Any, Any], Any]
-_MODELS: tuple[type[Any], ...] = (RedirectNumber, VirtualNumber)
+_MODELS: tuple[type[Any], ...] = (RedirectNumber, VirtualNumber, AvailableMobileNumber)
 for _model in _MODELS:
     attrs.resolve_types(_model)
 
@@ -110,7 +111,7 @@ def _format(exc: BaseException, type_: Any) -> str:
 def _build_converter() -> Converter:
     conv = Converter(detailed_validation=True)
     scalar: dict[Any, _Hook] = {int: _strict(int), str: _strict(str), bool: _strict(bool)}
-    for enum_cls in (NumberType, Purpose, State):
+    for enum_cls in TOLERANT_ENUMS:
         scalar[enum_cls] = _enum(enum_cls)
     for tp, hook in scalar.items():
         conv.register_structure_hook(tp, hook)
@@ -119,7 +120,7 @@ def _build_converter() -> Converter:
 
 
 converter = _build_converter()
-for _enum_cls in (NumberType, Purpose, State):
+for _enum_cls in TOLERANT_ENUMS:
     converter.register_unstructure_hook(_enum_cls, lambda member: member._value_)
 
 
@@ -159,36 +160,61 @@ def _object(structure: Callable[[Any, Any], T], data: Any) -> T:
 
 _REDIRECTS = tuple[RedirectNumber, ...]
 converter.register_structure_hook_func(lambda t: t == _REDIRECTS, _structure_redirects)
-_number_plain = make_dict_structure_fn(VirtualNumber, converter, extra=override(omit=True))
-_number_detailed = make_dict_structure_fn(
-    VirtualNumber, converter, _cattrs_detailed_validation=True, extra=override(omit=True)
+
+
+def _structurers(
+    cls: type[T], fields: tuple[str, ...]
+) -> tuple[Callable[[Any], T], Callable[[Any, Any], T]]:
+    """The plain and the detailed structuring of a model with ``extra``: unknown keys of
+    the JSON object go there instead of failing."""
+    plain = make_dict_structure_fn(cls, converter, extra=override(omit=True))
+    detailed = make_dict_structure_fn(
+        cls, converter, _cattrs_detailed_validation=True, extra=override(omit=True)
+    )
+    known = frozenset(fields)
+
+    def structure(data: Any) -> T:
+        model = _object(plain, data)
+        if known.issuperset(data):
+            return model
+        extra = {key: value for key, value in data.items() if key not in known}
+        return attrs.evolve(model, extra=extra)  # type: ignore[misc]
+
+    return structure, detailed
+
+
+_structure_number, _number_detailed = _structurers(VirtualNumber, VIRTUAL_NUMBER_FIELDS)
+_structure_available, _available_detailed = _structurers(
+    AvailableMobileNumber, AVAILABLE_MOBILE_FIELDS
 )
-_KNOWN_NUMBER_KEYS = frozenset(VIRTUAL_NUMBER_FIELDS)
-
-
-def _structure_number(data: Any) -> VirtualNumber:
-    number = _object(_number_plain, data)
-    if _KNOWN_NUMBER_KEYS.issuperset(data):
-        return number
-    extra = {key: value for key, value in data.items() if key not in _KNOWN_NUMBER_KEYS}
-    return attrs.evolve(number, extra=extra)
-
 
 _PLAIN: dict[type[Any], Callable[[Any], Any]] = {
     VirtualNumber: _structure_number,
+    AvailableMobileNumber: _structure_available,
     RedirectNumber: lambda data: _object(_redirect_plain, data),
 }
 _DETAILED: dict[type[Any], Callable[[Any, Any], Any]] = {
     VirtualNumber: _number_detailed,
+    AvailableMobileNumber: _available_detailed,
     RedirectNumber: _redirect_detailed,
 }
 _FAST: dict[type[Any], FastDecoder[Any]] = {
     VirtualNumber: FastDecoder(
         VirtualNumber, VIRTUAL_NUMBER_FIELDS, null_tuples=("from_redirect_numbers",)
     ),
+    # msgspec runs no attrs converters: the decoder itself reads dgn_number "" as None
+    AvailableMobileNumber: FastDecoder(
+        AvailableMobileNumber, AVAILABLE_MOBILE_FIELDS, empty_as_none=("dgn_number",)
+    ),
 }
-converter.register_structure_hook(VirtualNumber, lambda d, _: _structure_number(d))
-converter.register_structure_hook(RedirectNumber, lambda d, _: _PLAIN[RedirectNumber](d))
+
+
+def _hook(plain: Callable[[Any], Any]) -> _Hook:
+    return lambda data, _: plain(data)
+
+
+for _cls in (VirtualNumber, AvailableMobileNumber, RedirectNumber):
+    converter.register_structure_hook(_cls, _hook(_PLAIN[_cls]))
 
 
 def _problems(cls: type[Any], data: Any, path: str) -> list[tuple[str, str]]:
@@ -246,15 +272,26 @@ def structure_list(data: Any, cls: type[T], **context: str) -> list[T]:
     )
 
 
-def decode_one(payload: Payload, cls: type[T]) -> T:
-    """A response body holding one JSON object -> ``cls``, in one step when it can be."""
+def decode_one(payload: Payload, cls: type[T], *, expect_id: object = None) -> T:
+    """A response body holding one JSON object -> ``cls``, in one step when it can be.
+
+    With ``expect_id``, a record for another id (a mixed-up or stale answer) is refused.
+    """
     fast = _FAST.get(cls)
+    model: T | None = None
     if fast is not None:
-        try:
-            return fast.decode_one(payload.content)  # type: ignore[no-any-return]
-        except Fallback:
-            pass
-    return structure_one(_json(payload), cls, method=payload.method, url=payload.url)
+        with contextlib.suppress(Fallback):
+            model = fast.decode_one(payload.content)
+    if model is None:
+        model = structure_one(_json(payload), cls, method=payload.method, url=payload.url)
+    if expect_id is not None and getattr(model, "id", expect_id) != expect_id:
+        raise ResponseValidationError(
+            f"{payload.method} {payload.path}: the answer is the record of another number",
+            method=payload.method,
+            url=payload.url,
+            errors=[("$.id", f"expected {expect_id!r}, got another id")],
+        )
+    return model
 
 
 def decode_list(payload: Payload, cls: type[T]) -> list[T]:
@@ -274,30 +311,41 @@ def _json(payload: Payload) -> Any:
     """The body as JSON values; stdlib json last, for what strict parsers refuse (NaN,
     lone surrogates). Not JSON at all -> ResponseValidationError with a redacted snippet."""
     raw = payload.content
+    too_deep = False
     with paused_gc(len(raw) > _LARGE_BODY):
         try:
             return msgspec.json.decode(raw)
         except msgspec.DecodeError:
             pass
+        except RecursionError:
+            too_deep = True
         try:
             return json.loads(raw)
         except ValueError:
             pass
-    raise payload.not_json()
+        except RecursionError:
+            too_deep = True
+    raise payload.not_json(too_deep=too_deep)
 
 
-def _unstructure_number(obj: VirtualNumber) -> dict[str, Any]:
-    data = _number_base(obj)
-    for key, value in obj.extra.items():
-        data.setdefault(key, value)
-    return data
+def _unstructurer(cls: type[Any]) -> Callable[[Any], dict[str, Any]]:
+    """A model with ``extra`` back to its JSON object, unknown keys merged back."""
+    base = make_dict_unstructure_fn(cls, converter, extra=override(omit=True))
+
+    def unstructure(obj: Any) -> dict[str, Any]:
+        data = base(obj)
+        for key, value in obj.extra.items():
+            data.setdefault(key, value)
+        return data
+
+    return unstructure
 
 
-_number_base = make_dict_unstructure_fn(VirtualNumber, converter, extra=override(omit=True))
-converter.register_unstructure_hook(VirtualNumber, _unstructure_number)
+for _cls in (VirtualNumber, AvailableMobileNumber):
+    converter.register_unstructure_hook(_cls, _unstructurer(_cls))
 
 
-Model = VirtualNumber | RedirectNumber
+Model = VirtualNumber | RedirectNumber | AvailableMobileNumber
 
 
 @overload

@@ -1,6 +1,7 @@
 """The exceptions virtnum raises.
 
     VirtnumError                      anything virtnum raises on purpose
+    ├── WaitTimeoutError              numbers.wait_for_state ran out of time (.last)
     └── APIError                      something went wrong talking to the API
         ├── APIConnectionError        no usable response (refused, reset, truncated)
         │   └── APITimeoutError       the request timed out
@@ -11,7 +12,8 @@
         │   ├── NotFoundError         404
         │   ├── RateLimitError        429
         │   └── InternalServerError   >= 500
-        └── ResponseValidationError   a 2xx body that is not what the API promises
+        ├── ResponseValidationError   a 2xx body that is not what the API promises
+        └── ResponseTooLargeError     a body over the client's max_response_size
 
 Bad arguments raise ``ValueError`` (wrong value) or ``InvalidArgumentTypeError``, which
 is both a ``TypeError`` and a ``ValueError``, before any request is sent.
@@ -20,7 +22,10 @@ is both a ``TypeError`` and a ``ValueError``, before any request is sent.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from virtnum.models import VirtualNumber
 
 __all__ = [
     "APIConnectionError",
@@ -34,17 +39,40 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "VirtnumError",
+    "WaitTimeoutError",
 ]
 
 
 class VirtnumError(Exception):
     """Base class of every exception virtnum raises on purpose."""
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # keyword-only constructors cannot be re-called with ``args``: rebuild the
+        # instance from its message and attributes, so errors pickle and copy
+        return _rebuild, (type(self), self.args, dict(vars(self)))
+
+
+def _rebuild(cls: type[VirtnumError], args: tuple[Any, ...], state: dict[str, Any]) -> Any:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
+
 
 class InvalidArgumentTypeError(TypeError, ValueError):
     """An argument of the wrong type; catchable as TypeError or ValueError."""
+
+
+class WaitTimeoutError(VirtnumError):
+    """A number did not reach the wanted state in time; ``.last`` is the last number
+    seen (``None`` if no answer came back before the deadline)."""
+
+    def __init__(self, message: str, *, last: VirtualNumber | None = None) -> None:
+        super().__init__(message)
+        self.last = last
 
 
 class APIError(VirtnumError):
@@ -64,7 +92,18 @@ class APIError(VirtnumError):
 
 
 class APIConnectionError(APIError):
-    """The server could not be reached, or the connection broke mid-response."""
+    """The server could not be reached, or the connection broke mid-response.
+
+    ``reason`` says why in words (``connection refused``, ``name not resolved``,
+    ``TLS/certificate failure``, ...); ``detail`` is the underlying exception's text.
+    """
+
+    def __init__(
+        self, message: str, *, method: str = "", url: str = "", reason: str = "", detail: str = ""
+    ) -> None:
+        super().__init__(message, method=method, url=url)
+        self.reason = reason
+        self.detail = detail
 
 
 class APITimeoutError(APIConnectionError):
@@ -139,3 +178,12 @@ class ResponseValidationError(APIError):
             more = len(self.errors) - 10
             message = f"{message}: {shown}" + (f"; and {more} more" if more > 0 else "")
         super().__init__(message, method=method, url=url)
+
+
+class ResponseTooLargeError(APIError):
+    """A response body (decompressed) larger than the client's ``max_response_size``;
+    the rest of it was not read."""
+
+    def __init__(self, message: str, *, method: str = "", url: str = "", limit: int = 0) -> None:
+        super().__init__(message, method=method, url=url)
+        self.limit = limit

@@ -61,10 +61,18 @@ class _Keys:
 class FastDecoder(Generic[T]):
     """Bytes -> ``T`` or ``list[T]`` through msgspec, for one attrs model with ``extra``.
 
-    ``null_tuples`` names the tuple fields where the API may send ``null`` for ``[]``.
+    ``null_tuples`` names the tuple fields where the API may send ``null`` for ``[]``;
+    ``empty_as_none`` the str fields whose ``""`` the model reads as ``None`` (msgspec
+    does not run attrs converters, so the decoder applies that one itself).
     """
 
-    def __init__(self, cls: type[T], fields: tuple[str, ...], null_tuples: tuple[str, ...]):
+    def __init__(
+        self,
+        cls: type[T],
+        fields: tuple[str, ...],
+        null_tuples: tuple[str, ...] = (),
+        empty_as_none: tuple[str, ...] = (),
+    ):
         self._one: msgspec.json.Decoder[T] = msgspec.json.Decoder(cls)
         self._many: msgspec.json.Decoder[list[T]] = msgspec.json.Decoder(list[cls])  # type: ignore[valid-type]
         self._keys = _Keys.build(fields, len(fields))
@@ -74,34 +82,47 @@ class FastDecoder(Generic[T]):
             for name in null_tuples
             for gap in ("", " ")
         ]
+        self._empty_as_none = empty_as_none
 
     def decode_one(self, body: bytes) -> T:
         """One JSON object; raises Fallback when this path cannot decide."""
         keys, raws = self._key_pass(body, many=False)
         try:
             model = self._one.decode(self._without_null_tuples(body))
-        except (msgspec.ValidationError, msgspec.DecodeError):
+            if keys.known < len(keys.names):
+                _attach_extra(model, _extra_of(raws, keys))
+        except (msgspec.ValidationError, msgspec.DecodeError, RecursionError):
             raise Fallback from None
-        if keys.known < len(keys.names):
-            _attach_extra(model, _extra_of(raws, keys))
+        self._fix_empty([model], body)
         return model
 
     def decode_many(self, body: bytes) -> list[T]:
         """A JSON array of objects; raises Fallback when this path cannot decide."""
         keys, raws = self._key_pass(body, many=True)
         extras = None
-        if keys.known < len(keys.names):
-            extras = [_extra_of(raw, keys) for raw in raws]
-        del raws  # the key pass holds a raw value per field: free it before the models
         try:
+            if keys.known < len(keys.names):
+                extras = [_extra_of(raw, keys) for raw in raws]
+            del raws  # the key pass holds a raw value per field: free it before the models
             models = self._many.decode(self._without_null_tuples(body))
-        except (msgspec.ValidationError, msgspec.DecodeError):
+        except (msgspec.ValidationError, msgspec.DecodeError, RecursionError):
             raise Fallback from None
         if extras is not None:
             for model, extra in zip(models, extras, strict=True):
                 if extra:
                     _attach_extra(model, extra)
+        self._fix_empty(models, body)
         return models
+
+    def _fix_empty(self, models: list[T], body: bytes) -> None:
+        """``""`` -> ``None`` in the ``empty_as_none`` fields, as the attrs converter does."""
+        if not self._empty_as_none or b'""' not in body:
+            return
+        for model in models:
+            for name in self._empty_as_none:
+                if getattr(model, name) == "":
+                    # a brand-new instance, not yet shared (see _attach_extra)
+                    object.__setattr__(model, name, None)
 
     def _without_null_tuples(self, body: bytes) -> bytes:
         # After the key pass, such a byte sequence can only be the key itself with a null
@@ -122,7 +143,7 @@ class FastDecoder(Generic[T]):
                 if name is None or name in keys.names:  # not a key problem, or no progress
                     break
                 keys = self._learn(name)
-            except msgspec.DecodeError:
+            except (msgspec.DecodeError, RecursionError):
                 break
         raise Fallback
 

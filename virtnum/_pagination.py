@@ -1,4 +1,5 @@
-"""Paging through a list endpoint: ``_page``/``_limit`` until a short, empty or repeated page."""
+"""Paging through a list endpoint: ``_page``/``_limit`` until a short page or one with
+nothing new."""
 
 from __future__ import annotations
 
@@ -16,8 +17,10 @@ class PageIterator(Generic[T]):
 
     Without ``page_size`` it makes one request. With it, it asks for ``_page=1, 2, ...``
     and stops after a page shorter than ``page_size``, an empty page, a page longer
-    than asked for (the server ignores paging), or a page repeating the previous one
-    (which it drops), so a server that ignores paging costs at most one extra request.
+    than asked for (the server ignores paging), or a page that brings no id it has not
+    yielded yet (the server ignores ``_page``): each id is yielded at most once and
+    paging always ends. What it cannot do is find records a server that reorders rows
+    between pages never sends: that needs a server that pages in a stable order.
     """
 
     def __init__(
@@ -32,7 +35,7 @@ class PageIterator(Generic[T]):
         self._query = query
         self._page_size = page_size
         self._page = 0
-        self._previous_ids: list[Any] | None = None
+        self._seen: set[Any] = set()
         self._done = False
 
     def __aiter__(self) -> PageIterator[T]:
@@ -47,14 +50,18 @@ class PageIterator(Generic[T]):
         self._page += 1
         paging = [("_page", str(self._page)), ("_limit", str(self._page_size))]
         page = self._structure(await self._fetch(self._query + paging))
-        ids = _page_ids(page)
-        if not page or ids == self._previous_ids:
-            self._done = True
-            raise StopAsyncIteration
-        self._previous_ids = ids
         if len(page) != self._page_size:
             self._done = True
-        return page
+        new = []
+        for item in page:
+            key = _id(item)
+            if key not in self._seen:
+                self._seen.add(key)
+                new.append(item)
+        if not new:
+            self._done = True
+            raise StopAsyncIteration
+        return new
 
     def stop(self) -> None:
         """Stop paging; no further requests are made."""
@@ -65,6 +72,6 @@ class PageIterator(Generic[T]):
         self.stop()
 
 
-def _page_ids(page: list[Any]) -> list[Any]:
-    """What identifies a page's content cheaply: its records' ids in order."""
-    return [getattr(item, "id", item) for item in page]
+def _id(item: Any) -> Any:
+    """What identifies a record: its id."""
+    return getattr(item, "id", item)

@@ -7,7 +7,7 @@ does not).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import attrs
 from yarl import URL
@@ -25,14 +25,29 @@ class Payload:
     method: str
     url: str
     snippet: Callable[[], str] = attrs.field(repr=False, eq=False)
+    status: int = 200
+    headers: Mapping[str, str] = attrs.field(factory=dict, repr=False, eq=False)
+    attempts: int = 1
+    request_id: str | None = None
+    elapsed: float = attrs.field(default=0.0, eq=False)  # seconds, retries included
 
-    def not_json(self) -> ResponseValidationError:
-        """The error for a body that is not JSON: empty, or a start of it (redacted)."""
-        empty = not self.content.strip()
-        problem = "the body is empty" if empty else f"not JSON: {self.snippet()[:200]!r}"
+    @property
+    def path(self) -> str:
+        """The URL's path, without a query string (which may hold personal data)."""
+        return URL(self.url).path
+
+    def not_json(self, *, too_deep: bool = False) -> ResponseValidationError:
+        """The error for a body that is not JSON (empty, or a start of it, redacted), or
+        that nests deeper than a parser can follow."""
+        if too_deep:
+            problem, short = "the JSON is nested too deeply to decode", "nested too deeply"
+        elif not self.content.strip():
+            problem, short = "the body is empty", "empty body"
+        else:
+            problem, short = f"not JSON: {self.snippet()[:200]!r}", "invalid JSON"
         return ResponseValidationError(
-            f"{self.method} {URL(self.url).path}: {problem}",
+            f"{self.method} {self.path}: {problem}",
             method=self.method,
             url=self.url,
-            errors=[("$", "empty body" if empty else "invalid JSON")],
+            errors=[("$", short)],
         )

@@ -10,6 +10,7 @@ from collections.abc import Callable
 __all__ = [
     "RETRYABLE_STATUSES",
     "backoff_delay",
+    "overload_delay",
     "parse_retry_after",
     "should_retry",
 ]
@@ -40,6 +41,13 @@ def should_retry(
     return status is None or status in RETRYABLE_STATUSES
 
 
+def overload_delay(overloads: int, *, rng: Callable[[], float] = random.random) -> float:
+    """The short pause before resending after the ``overloads``-th "too many at once" 429
+    (the overload limit, not the pause, is what relieves the server), with jitter."""
+    base: float = 0.025 * 2.0 ** min(overloads - 1, 10)
+    return min(base, 0.5) * (0.5 + rng() / 2)
+
+
 def parse_retry_after(value: str | None, *, now: float) -> float | None:
     """Seconds to wait from a ``Retry-After`` header (seconds or an HTTP date), or None."""
     if not value:
@@ -50,11 +58,11 @@ def parse_retry_after(value: str | None, *, now: float) -> float | None:
     except ValueError:
         try:
             when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
+            if when.tzinfo is None:  # asctime dates carry no zone; HTTP dates are UTC
+                when = when.replace(tzinfo=datetime.UTC)
+            seconds = when.timestamp() - now
+        except (TypeError, ValueError, IndexError, OverflowError):  # fields out of range
             return None
-        if when.tzinfo is None:  # asctime dates carry no zone; HTTP dates are UTC
-            when = when.replace(tzinfo=datetime.UTC)
-        seconds = when.timestamp() - now
     if seconds != seconds or seconds in (float("inf"), float("-inf")):
         return None
     return max(0.0, seconds)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import json
 import logging
+import ssl as ssl_module
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -21,28 +21,27 @@ import msgspec
 from yarl import URL
 
 from virtnum import _errors as errors
+from virtnum._body import TooLarge, read_body
+from virtnum._diagnose import TLS_FAILURE, describe
+from virtnum._hooks import Hooks, RequestEvent, ResponseEvent
+from virtnum._logs import logger, shown_url
+from virtnum._overload import AdaptiveLimit
 from virtnum._payload import Payload
-from virtnum._retry import backoff_delay, parse_retry_after, should_retry
+from virtnum._proxy import EnvProxies
+from virtnum._ratelimit import TokenBucket
+from virtnum._redact import Redactor
+from virtnum._redirects import same_origin_target
+from virtnum._retry import backoff_delay, overload_delay, should_retry
+from virtnum._sessions import LoopSessions
+from virtnum._status import request_id_of, status_error
 
 __all__ = ["Transport", "TransportConfig"]
 
-logger = logging.getLogger("virtnum")
-_BODY_SNIPPET = 500
 _encode = msgspec.json.Encoder().encode
 _MAX_REDIRECTS = 10
-_STATUS_ERRORS: dict[int, type[errors.APIStatusError]] = {
-    400: errors.BadRequestError,
-    401: errors.AuthenticationError,
-    403: errors.PermissionDeniedError,
-    404: errors.NotFoundError,
-    429: errors.RateLimitError,
-}
-_STATUS_HINTS = {
-    401: "the token is missing, wrong or revoked",
-    403: "the API refuses requests from IP addresses that are not on the account's "
-    "allow-list (web cabinet: Integrations > API > API settings)",
-}
-_REQUEST_ID_HEADERS = ("X-Request-Id", "X-Request-ID", "Request-Id")
+# A 429 without Retry-After is the server saying "fewer at once": the overload limit
+# adapts, and such retries do not count against max_retries, up to this many per call.
+_MAX_OVERLOAD_RETRIES = 8
 
 
 @attrs.frozen
@@ -59,15 +58,55 @@ class TransportConfig:
     follow_redirects: bool = False
     trust_env: bool = False
     max_connections: int = 100
+    max_response_size: int | None = 256 << 20
+    rate_limit: float | None = None
+    proxy: str | None = attrs.field(default=None, repr=False)  # may hold credentials
+    ssl: ssl_module.SSLContext | bool = True
+    hooks: Hooks = attrs.field(factory=Hooks)
+    trace_configs: tuple[aiohttp.TraceConfig, ...] = ()
 
 
-class _SharedSession:
-    """The aiohttp session shared by a client and every copy made by ``with_options``."""
+@attrs.frozen
+class _Exchange:
+    """One attempt's request: what ``_send`` puts on the wire."""
 
-    def __init__(self, session: aiohttp.ClientSession | None) -> None:
-        self.session = session
-        self.owned = session is None
-        self.closed = False
+    method: str
+    url: str
+    params: Sequence[tuple[str, str]] | None
+    data: bytes | None = attrs.field(repr=False)
+    timeout: aiohttp.ClientTimeout
+
+
+#: What an attempt gives: (status, headers, body), or the error it ended in.
+_Outcome = tuple[int, Mapping[str, str], bytes] | errors.APIError
+
+
+class _Shared:
+    """What a client and its ``with_options`` copies share: a session per event loop,
+    the rate limit and the overload limit."""
+
+    def __init__(self, config: TransportConfig, session: aiohttp.ClientSession | None) -> None:
+        self.sessions = LoopSessions(functools.partial(_new_session, config), session)
+        self.bucket = TokenBucket(config.rate_limit) if config.rate_limit else None
+        self.limit = AdaptiveLimit(config.max_connections)
+
+    @property
+    def session(self) -> aiohttp.ClientSession | None:
+        """The running loop's session, if one was made."""
+        return self.sessions.current()
+
+
+def _new_session(config: TransportConfig) -> aiohttp.ClientSession:
+    connector = aiohttp.TCPConnector(limit=config.max_connections, ssl=config.ssl)
+    # trust_env is the SDK's own (proxies only, see _proxy); aiohttp's would read netrc
+    session = aiohttp.ClientSession(
+        connector=connector, trust_env=False, trace_configs=list(config.trace_configs) or None
+    )
+    # aiohttp resends an idempotent request by itself when a reused connection drops;
+    # the transport's retry loop does that instead, so every request sent is counted
+    if hasattr(session, "_retry_connection"):
+        session._retry_connection = False
+    return session
 
 
 class Transport:
@@ -76,12 +115,14 @@ class Transport:
     def __init__(
         self, config: TransportConfig, *, session: aiohttp.ClientSession | None = None
     ) -> None:
-        self._shared = _SharedSession(session)
+        self._shared = _Shared(config, session)
         self._owner = True
         self.configure(config)
 
     def configure(self, config: TransportConfig) -> None:
         self.config = config
+        self._redactor = Redactor(config.token)
+        self._proxies = EnvProxies(config.trust_env)
         self._headers = {
             "Authorization": config.token,
             "Content-Type": "application/json; charset=UTF-8",
@@ -101,27 +142,13 @@ class Transport:
 
     @property
     def is_closed(self) -> bool:
-        return self._shared.closed
-
-    def _session(self) -> aiohttp.ClientSession:
-        shared = self._shared
-        if shared.closed:
-            raise errors.VirtnumError("this client is closed; create a new one")
-        if shared.session is None:
-            connector = aiohttp.TCPConnector(limit=self.config.max_connections)
-            shared.session = aiohttp.ClientSession(
-                connector=connector, trust_env=self.config.trust_env
-            )
-        return shared.session
+        return self._shared.sessions.closed
 
     async def close(self) -> None:
-        """Close the session if this transport opened it; safe to call twice."""
-        shared = self._shared
-        if shared.closed or not self._owner:
-            return
-        shared.closed = True
-        if shared.owned and shared.session is not None:
-            await shared.session.close()
+        """Close the sessions this client opened (not one the caller passed in); safe to
+        call twice."""
+        if self._owner and not self.is_closed:
+            await self._shared.sessions.close()
 
     async def request(
         self,
@@ -138,64 +165,105 @@ class Transport:
         retries = config.max_retries if max_retries is None else max_retries
         url = config.base_url + path
         data = None if body is None else _encode(body)
-        attempt = 0
+        began = time.monotonic()
+        attempt = charged = overloads = 0
+        answer_lost = False  # the previous attempt may have been applied, its answer lost
         while True:
             attempt += 1
+            charged += 1
+            if config.hooks.on_request:
+                await config.hooks.request(RequestEvent(method, _path(url), attempt))
             started = time.monotonic()
-            outcome = await self._send(method, url, params, data, config.timeout)
+            outcome = await self._attempt(_Exchange(method, url, params, data, config.timeout))
+            elapsed = time.monotonic() - started
             status = outcome[0] if isinstance(outcome, tuple) else None
+            request_id = (
+                request_id_of(outcome[1], self._redactor.forms(redact))
+                if isinstance(outcome, tuple)
+                else None
+            )
             if logger.isEnabledFor(logging.DEBUG):
-                shown = str(URL(url).with_query(params or {})) if params else url
+                shown = status if status is not None else type(outcome).__name__
                 logger.debug(
                     "%s %s -> %s attempt=%d elapsed=%.1fms",
-                    method,
-                    shown,
-                    status if status is not None else type(outcome).__name__,
-                    attempt,
-                    (time.monotonic() - started) * 1000,
+                    *(method, shown_url(url, params), shown, attempt, elapsed * 1000),
                 )
             if isinstance(outcome, tuple) and 200 <= outcome[0] < 300:
+                if config.hooks.on_response:
+                    event = ResponseEvent(method, _path(url), attempt, status, elapsed, request_id)
+                    await config.hooks.response(event)
                 raw = outcome[2]
-                return Payload(raw, method, url, functools.partial(self._snippet, raw, redact))
+                snippet = functools.partial(self._redactor.snippet, raw, redact)
+                metadata = (outcome[0], outcome[1], attempt, request_id, time.monotonic() - began)
+                return Payload(raw, method, url, snippet, *metadata)
             error = (
                 outcome
                 if isinstance(outcome, errors.APIError)
-                else self._status_error(method, url, *outcome, redact)
+                else status_error(method, url, *outcome, self._redactor.forms(redact))
             )
+            if answer_lost and method == "DELETE" and status == 404:
+                error = _unknown_delete(url)
+            if config.hooks.on_response:
+                event = ResponseEvent(
+                    method, _path(url), attempt, status, elapsed, request_id, type(error).__name__
+                )
+                await config.hooks.response(event)
+            answer_lost = isinstance(outcome, errors.APIConnectionError)
             error.attempts = attempt
-            retry_after = getattr(error, "retry_after", None)
-            if not should_retry(
-                method,
-                status,
-                attempt=attempt,
-                max_retries=retries,
-                retry_non_idempotent=config.retry_non_idempotent,
-            ) or (retry_after is not None and retry_after > config.retry_after_cap):
+            if isinstance(error, _UnknownOutcome):
                 raise error
-            delay = backoff_delay(attempt, retry_after=retry_after)
+            if isinstance(error, errors.ResponseTooLargeError) or (
+                isinstance(error, errors.APIConnectionError) and error.reason == TLS_FAILURE
+            ):
+                raise error  # retrying cannot help
+            retry_after = getattr(error, "retry_after", None)
+            retryable = functools.partial(
+                should_retry, method, status, retry_non_idempotent=config.retry_non_idempotent
+            )
+            # max_retries=0 still means one attempt, overload or not
+            overload_retry = retries > 0 and overloads < _MAX_OVERLOAD_RETRIES
+            if overload_retry and _overloaded(outcome) and retryable(attempt=0, max_retries=1):
+                overloads += 1
+                charged -= 1
+                delay = overload_delay(overloads)
+            elif not retryable(attempt=charged, max_retries=retries) or (
+                retry_after is not None and retry_after > config.retry_after_cap
+            ):
+                raise error
+            else:
+                delay = backoff_delay(charged, retry_after=retry_after)
             logger.info(
                 "retrying %s %s after %s (attempt %d of %d) in %.2fs",
                 method,
                 path.partition("?")[0],
                 status if status is not None else type(error).__name__,
                 attempt,
-                retries + 1,
+                retries + 1 + overloads,
                 delay,
             )
             await asyncio.sleep(delay)
 
-    async def _send(
-        self,
-        method: str,
-        url: str,
-        params: Sequence[tuple[str, str]] | None,
-        data: bytes | None,
-        client_timeout: aiohttp.ClientTimeout,
-    ) -> tuple[int, Mapping[str, str], bytes] | errors.APIError:
+    async def _attempt(self, exchange: _Exchange) -> _Outcome:
+        """One attempt under the rate limit and the overload limit, which learns from it."""
+        shared = self._shared
+        if shared.bucket is not None:
+            await shared.bucket.acquire()
+        slot = await shared.limit.acquire()
+        outcome: _Outcome | None = None
+        try:
+            outcome = await self._send(exchange)
+            return outcome
+        finally:
+            succeeded = isinstance(outcome, tuple) and outcome[0] < 400
+            shared.limit.release(slot, overloaded=_overloaded(outcome), succeeded=succeeded)
+
+    async def _send(self, exchange: _Exchange) -> _Outcome:
         """One HTTP exchange (following same-origin redirects if allowed), never raising
         an aiohttp error: failures come back as a VirtnumError value, raised by the caller
         outside any ``except`` block so nothing from aiohttp is chained to it."""
-        session = self._session()
+        method, url, params = exchange.method, exchange.url, exchange.params
+        data, client_timeout = exchange.data, exchange.timeout
+        session = await self._shared.sessions.get()
         target: str | URL = url
         failure: errors.APIError
         try:
@@ -208,13 +276,22 @@ class Transport:
                     headers=self._headers,
                     timeout=client_timeout,
                     allow_redirects=False,
+                    proxy=self.config.proxy or self._proxies.for_url(URL(url)),
                 ) as response:
-                    raw = await response.read()
+                    raw = await read_body(response, self.config.max_response_size)
                     location = self._redirect_target(response)
                     if location is None:
                         return response.status, response.headers, raw
                     target, params = location, None
             return response.status, response.headers, raw
+        except TooLarge as exc:
+            failure = errors.ResponseTooLargeError(
+                f"{method} {_path(url)}: the response is larger than max_response_size "
+                f"({exc.limit:,} bytes); the rest was not read",
+                method=method,
+                url=url,
+                limit=exc.limit,
+            )
         except (TimeoutError, aiohttp.ServerTimeoutError):
             failure = errors.APITimeoutError(
                 f"{method} {_path(url)} timed out", method=method, url=url
@@ -226,10 +303,14 @@ class Transport:
                 url=url,
             )
         except (aiohttp.ClientError, OSError) as exc:
+            where, reason, detail = describe(exc, url)
             failure = errors.APIConnectionError(
-                f"{method} {_path(url)}: connection failed ({type(exc).__name__})",
+                f"{method} {_path(url)}: connection failed: {where}: {reason} "
+                f"({type(exc).__name__})",
                 method=method,
                 url=url,
+                reason=reason,
+                detail=self._redactor.text(detail),
             )
         return failure
 
@@ -240,57 +321,25 @@ class Transport:
         location = response.headers.get("Location")
         if not location:
             return None
-        target = response.url.join(URL(location))
-        if target.origin() != response.url.origin():
-            return None
-        return target
+        return same_origin_target(response.url, location)
 
-    def _status_error(
-        self,
-        method: str,
-        url: str,
-        status: int,
-        headers: Mapping[str, str],
-        raw: bytes,
-        redact: Sequence[str] = (),
-    ) -> errors.APIStatusError:
-        cls = _STATUS_ERRORS.get(status) or (
-            errors.InternalServerError if status >= 500 else errors.APIStatusError
-        )
-        hint = _STATUS_HINTS.get(status)
-        text = self._snippet(raw, redact)
-        message = f"{method} {_path(url)} failed with status {status}"
-        if hint:
-            message += f": {hint}"
-        elif text:
-            message += f": {text[:200]}"
-        return cls(
-            message,
-            status=status,
-            method=method,
-            url=url,
-            body=text,
-            request_id=next((headers[h] for h in _REQUEST_ID_HEADERS if h in headers), None),
-            retry_after=parse_retry_after(headers.get("Retry-After"), now=time.time()),
-        )
 
-    def _snippet(self, raw: bytes, redact: Sequence[str] = ()) -> str:
-        """The start of a body as text, with the token (and any other secret) cut out
-        should the server echo it."""
-        # each secret as sent, and as a JSON string escapes it (a body is usually JSON)
-        forms = [
-            form
-            for secret in (self.config.token, *redact)
-            for form in (secret, json.dumps(secret)[1:-1])
-            if form
-        ]
-        # Redact before cutting, so a secret straddling the cut cannot half-survive; only
-        # the prefix that can reach the snippet is decoded (at most 4 bytes a character).
-        longest = max(map(len, forms), default=0)
-        text = raw[: (_BODY_SNIPPET + longest) * 4].decode("utf-8", "replace")
-        for form in forms:
-            text = text.replace(form, "[redacted]")
-        return text[:_BODY_SNIPPET]
+class _UnknownOutcome(errors.APIConnectionError):
+    """A write whose first answer was lost and whose resend cannot tell what happened."""
+
+
+def _unknown_delete(url: str) -> errors.APIConnectionError:
+    return _UnknownOutcome(
+        f"DELETE {_path(url)}: the answer was lost and the resend found no such number; "
+        "this call has probably deleted it, but the outcome is not certain",
+        method="DELETE",
+        url=url,
+    )
+
+
+def _overloaded(outcome: object) -> bool:
+    """A 429 without Retry-After: the server refuses because too many are in flight."""
+    return isinstance(outcome, tuple) and outcome[0] == 429 and "Retry-After" not in outcome[1]
 
 
 def _path(url: str) -> str:

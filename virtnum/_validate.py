@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import ssl
 from collections.abc import Iterable
 from typing import Any
 
@@ -12,9 +13,15 @@ from virtnum._errors import InvalidArgumentTypeError
 
 __all__ = [
     "check_base_url",
+    "check_bool",
     "check_id",
     "check_ids",
+    "check_optional_str",
     "check_positive_int",
+    "check_positive_number",
+    "check_proxy",
+    "check_size",
+    "check_ssl",
     "check_token",
     "wrong_type",
 ]
@@ -58,13 +65,60 @@ def check_non_negative_int(value: Any, name: str) -> int:
 
 
 def check_timeout(value: Any, name: str) -> float | None:
+    return check_positive_number(value, name, "seconds")
+
+
+def check_positive_number(value: Any, name: str, unit: str) -> float | None:
+    """None, or a positive finite number (``unit`` names it in the error)."""
     if value is None:
         return None
     if type(value) not in (int, float):
-        raise wrong_type(name, "seconds (a number) or None", value)
+        raise wrong_type(name, f"{unit} (a number) or None", value)
     if not value > 0 or value == float("inf"):
-        raise ValueError(f"{name} must be a positive finite number of seconds or None")
+        raise ValueError(f"{name} must be a positive finite number of {unit} or None")
     return float(value)
+
+
+def check_bool(value: Any, name: str) -> bool:
+    """Only True or False: a string such as "false" from a config file must not count as
+    true for a security flag."""
+    if type(value) is not bool:
+        raise wrong_type(name, "True or False", value)
+    return value
+
+
+def check_optional_str(value: Any, name: str, expected: str) -> str | None:
+    """None, or a str (``expected`` describes it in the error)."""
+    if value is None or isinstance(value, str):
+        checked: str | None = value
+        return checked
+    raise wrong_type(name, expected, value)
+
+
+def check_proxy(value: Any) -> str | None:
+    """None, or an http(s) proxy URL (its credentials are never shown in an error)."""
+    proxy = check_optional_str(value, "proxy", "a proxy URL (str) or None")
+    if proxy is None:
+        return None
+    try:
+        url = URL(proxy)
+    except ValueError:
+        url = None
+    if url is None or url.scheme not in ("http", "https") or not url.host:
+        raise ValueError("proxy must be an http:// or https:// URL with a host")
+    return proxy
+
+
+def check_ssl(value: Any) -> ssl.SSLContext | bool:
+    """True (verify), False (do not: for tests only), or an ``ssl.SSLContext``."""
+    if type(value) is bool or isinstance(value, ssl.SSLContext):
+        return value
+    raise wrong_type("ssl", "an ssl.SSLContext, True or False", value)
+
+
+def check_size(value: Any, name: str) -> int | None:
+    """None, or a positive whole number of bytes."""
+    return None if value is None else check_positive_int(value, name)
 
 
 def check_token(token: Any) -> str:

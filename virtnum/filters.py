@@ -7,6 +7,7 @@ field's type and turned into the exact string that is sent, before any request.
 
 from __future__ import annotations
 
+import difflib
 import enum
 import re
 import types
@@ -78,10 +79,25 @@ def _encode(key: str, field: str, value: Any) -> str:
     elif isinstance(value, str) and not isinstance(value, enum.Enum):
         if not value:
             raise ValueError(f"filter {key!r}: empty string is not a {kind.__name__}")
-        return str(kind(value).value)
+        return _known_value(key, kind, value)
     expected = kind.__name__ if kind in (int, str, bool) else f"{kind.__name__} or str"
     raise InvalidArgumentTypeError(
         f"filter {key!r}: expected {expected}, got {type(value).__name__}"
+    )
+
+
+def _known_value(key: str, kind: Any, text: str) -> str:
+    """A plain string must be a value the SDK knows (a typo would match nothing): a new
+    server value is sent by passing it as a member, ``State("new_value")``."""
+    member = kind(text)
+    if member.is_known:
+        return str(member.value)
+    known = [m.value for m in kind.__members__.values()]
+    close = difflib.get_close_matches(text, known, n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    raise ValueError(
+        f"filter {key!r}: {text[:40]!r} is not a known {kind.__name__}; {hint}"
+        f"known: {', '.join(known)} (pass {kind.__name__}({text[:40]!r}) to send it anyway)"
     )
 
 

@@ -13,7 +13,14 @@ from typing import Any
 
 import attrs
 
-__all__ = ["NumberType", "Purpose", "RedirectNumber", "State", "VirtualNumber"]
+__all__ = [
+    "AvailableMobileNumber",
+    "NumberType",
+    "Purpose",
+    "RedirectNumber",
+    "State",
+    "VirtualNumber",
+]
 
 _MAX_UNKNOWN_MEMBERS = 1024
 _unknown_lock = threading.Lock()
@@ -82,6 +89,7 @@ class State(_TolerantEnum):
     UNCONFIRMED = "unconfirmed"
     FREEZE = "freeze"
     INACTIVE = "inactive"
+    ERROR = "error"
 
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
@@ -90,6 +98,26 @@ _EMPTY: Mapping[str, Any] = MappingProxyType({})
 def _read_only(value: Mapping[str, Any]) -> Mapping[str, Any]:
     """A private read-only copy, so later changes to the caller's dict cannot leak in."""
     return MappingProxyType(dict(value)) if value else _EMPTY
+
+
+def _extra_field() -> Any:
+    """``extra``: the keys the SDK does not know, read-only, left out of repr and hash."""
+    return attrs.field(default=_EMPTY, converter=_read_only, hash=False, repr=False)
+
+
+def _api_fields(cls: type[Any]) -> tuple[str, ...]:
+    """The names of a model's API fields (everything but ``extra``)."""
+    return tuple(a.name for a in attrs.fields(cls) if a.name != "extra")
+
+
+def _reduce(model: Any) -> tuple[Any, tuple[Any, ...]]:
+    """Pickling and copying: the fields in order, ``extra`` as a plain dict (a read-only
+    mapping cannot be pickled), so models cross process boundaries (ProcessPoolExecutor)."""
+    values = tuple(
+        dict(value) if name == "extra" else value
+        for name, value in ((a.name, getattr(model, a.name)) for a in attrs.fields(type(model)))
+    )
+    return type(model), values
 
 
 @attrs.frozen
@@ -146,12 +174,40 @@ class VirtualNumber:
     """Not in the documents' tables but in every example: ``custom``, ``custom+fmc``."""
     sip_uri: str | None = None
     """The SIP URI of a ``sip_redirection`` number."""
-    extra: Mapping[str, Any] = attrs.field(
-        default=_EMPTY, converter=_read_only, hash=False, repr=False
-    )
+    extra: Mapping[str, Any] = _extra_field()
+
+    __reduce__ = _reduce
 
 
 #: The names of the API's fields of a virtual number (everything but ``extra``).
-VIRTUAL_NUMBER_FIELDS: tuple[str, ...] = tuple(
-    a.name for a in attrs.fields(VirtualNumber) if a.name != "extra"
-)
+VIRTUAL_NUMBER_FIELDS = _api_fields(VirtualNumber)
+
+
+def _empty_as_none(value: str | None) -> str | None:
+    """The documents' empty value ``""`` read as ``None``."""
+    return None if value == "" else value
+
+
+@attrs.frozen
+class AvailableMobileNumber:
+    """A mobile number the account's contract can connect (its "capacity").
+
+    Add it with ``numbers.add_mobile``. Unknown keys are kept in ``extra``.
+    """
+
+    id: str
+    """The capacity record's id: a string, the number itself in the documents."""
+    number: str | None = None
+    dgn_number: str | None = attrs.field(default=None, converter=_empty_as_none)
+    """The additional city number tied to it (the server's ``""`` reads as ``None``)."""
+    state: State | None = None
+    extra: Mapping[str, Any] = _extra_field()
+
+    __reduce__ = _reduce
+
+
+#: The names of the API's fields of a capacity record (everything but ``extra``).
+AVAILABLE_MOBILE_FIELDS = _api_fields(AvailableMobileNumber)
+
+#: The str enums that keep values they do not know (a server may send new ones).
+TOLERANT_ENUMS: tuple[type[_TolerantEnum], ...] = (NumberType, Purpose, State)

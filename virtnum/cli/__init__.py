@@ -11,7 +11,23 @@ import sys
 
 from virtnum import _errors as errors
 
-__all__ = ["EXIT_CODES", "main"]
+__all__ = ["EXIT_CODES", "CannotListenError", "OutputEncodingError", "RowsFailed", "main"]
+
+INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
+
+
+class RowsFailed(errors.VirtnumError):
+    """Some rows of ``numbers apply`` failed (each one is in the report and on stderr)."""
+
+
+class OutputEncodingError(errors.VirtnumError):
+    """stdout's encoding cannot write the output (``PYTHONIOENCODING=ascii``, a legacy
+    code page and Cyrillic comments)."""
+
+
+class CannotListenError(errors.VirtnumError):
+    """``virtnum fake-server`` cannot listen on its address (the port is taken, ...)."""
+
 
 #: Exit status per error class, most specific first (documented in the README).
 EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
@@ -24,8 +40,13 @@ EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
     (errors.APITimeoutError, 9),
     (errors.APIConnectionError, 10),
     (errors.ResponseValidationError, 11),
+    (errors.WaitTimeoutError, 13),
+    (RowsFailed, 14),
+    (OutputEncodingError, 15),
+    (CannotListenError, 16),
     (errors.VirtnumError, 12),
     (ValueError, 2),
+    (KeyboardInterrupt, INTERRUPTED),
 )
 
 
@@ -41,6 +62,9 @@ def main(argv: list[str] | None = None) -> None:
     except ImportError as exc:  # pragma: no cover - depends on the environment
         sys.stderr.write(f"virtnum: the command line needs `pip install virtnum[cli]` ({exc})\n")
         raise SystemExit(1) from None
+    except KeyboardInterrupt:  # pragma: no cover - a Ctrl-C while starting up
+        sys.stderr.write("virtnum: interrupted\n")
+        raise SystemExit(INTERRUPTED) from None
     try:
         cli.main(args=argv, prog_name="virtnum", standalone_mode=True)
     except BrokenPipeError:

@@ -1,79 +1,52 @@
-"""The click commands: numbers list/get/outbound, demo, fake-server."""
+"""The click commands: numbers list/get/outbound (and the writes of ``_writes`` and
+``_apply``), demo, fake-server."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
-from collections.abc import Awaitable, Callable, Iterator, Sequence
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterator, Sequence
 from urllib.parse import urlencode
 
-import attrs
 import click
 
-from virtnum import AsyncClient, Filter, VirtnumError, VirtualNumber
+from virtnum import AsyncClient, Filter, VirtualNumber
+from virtnum._logs import send_to_stderr
 from virtnum._version import __version__
-from virtnum.cli import exit_code, silence_stdout
-from virtnum.cli._format import FORMATS, parse_fields, render
+from virtnum.cli import CannotListenError, _apply, _writes
+from virtnum.cli._common import F, Settings, ca_context, env_flag, output_options, progress, run
+from virtnum.cli._format import parse_fields, render
+from virtnum.cli._group import Group
+from virtnum.cli._plan import number_id
 
-T = TypeVar("T")
-
-
-@attrs.frozen
-class Settings:
-    """Connection settings shared by the commands (the token never printed)."""
-
-    token: str | None = attrs.field(repr=False)
-    base_url: str | None
-    timeout: float
-    max_retries: int
-    debug: bool
-
-    def client(self) -> AsyncClient:
-        return AsyncClient(
-            self.token, base_url=self.base_url, timeout=self.timeout, max_retries=self.max_retries
-        )
+TRUST_ENV = "VIRTNUM_TRUST_ENV"
 
 
-class _Group(click.Group):
-    """Turns virtnum's errors into one line on stderr and a distinct exit status."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except BrokenPipeError:
-            # The reader went away (| head): exit quietly and successfully, and keep
-            # Python from complaining again when it flushes stdout at shutdown.
-            silence_stdout()
-            ctx.exit(0)
-        except (VirtnumError, ValueError) as exc:
-            settings = ctx.find_object(Settings)
-            if settings is not None and settings.debug:
-                raise
-            click.echo(f"virtnum: error: {exc}", err=True)
-            ctx.exit(exit_code(exc))
+def _env_option(flag: str, env: str, text: str, metavar: str | None = None) -> Callable[[F], F]:
+    """An option whose default comes from the environment variable ``env``."""
+    return click.option(flag, envvar=env, metavar=metavar, help=f"{text} [env: {env}].")
 
 
-def _run(settings: Settings, job: Callable[[AsyncClient], Awaitable[T]]) -> T:
-    async def runner() -> T:
-        async with settings.client() as client:
-            return await job(client)
-
-    return asyncio.run(runner())
-
-
-_format_option = click.option(
-    "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True
-)
-_fields_option = click.option("--fields", help="Comma-separated fields, e.g. id,number,state.")
-
-
-@click.group(cls=_Group)
-@click.option("--token", envvar="VIRTNUM_TOKEN", help="API token [env: VIRTNUM_TOKEN].")
-@click.option("--base-url", envvar="VIRTNUM_BASE_URL", help="API URL [env: VIRTNUM_BASE_URL].")
+@click.group(cls=Group)
+@_env_option("--token", "VIRTNUM_TOKEN", "API token")
+@_env_option("--base-url", "VIRTNUM_BASE_URL", "API URL")
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds.")
 @click.option("--max-retries", type=int, default=2, show_default=True)
-@click.option("--debug", is_flag=True, help="Show tracebacks.")
+@_env_option("--proxy", "VIRTNUM_PROXY", "Proxy every request", "URL")
+@click.option(
+    "--trust-env/--no-trust-env",
+    default=None,
+    help=f"Use HTTP(S)_PROXY and NO_PROXY [env: {TRUST_ENV}=1].",
+)
+@_env_option("--ca-bundle", "VIRTNUM_CA_BUNDLE", "Trust only the CAs in this PEM file", "FILE")
+@click.option(
+    "--allow-insecure-http",
+    is_flag=True,
+    help="Allow plain http to a host other than this machine (the token goes unencrypted).",
+)
+@click.option("-v", "--verbose", count=True, help="Log retries to stderr; -vv every request.")
+@click.option("--debug", is_flag=True, help="Show tracebacks and the causes of errors.")
 @click.version_option(__version__, prog_name="virtnum")
 @click.pass_context
 def cli(
@@ -82,15 +55,38 @@ def cli(
     base_url: str | None,
     timeout: float,
     max_retries: int,
+    proxy: str | None,
+    trust_env: bool | None,
+    ca_bundle: str | None,
+    allow_insecure_http: bool,
+    verbose: int,
     debug: bool,
 ) -> None:
     """Manage the virtual numbers of a cloud PBX account."""
-    ctx.obj = Settings(token, base_url, timeout, max_retries, debug)
+    if trust_env is None:
+        trust_env = bool(env_flag(TRUST_ENV))
+    ctx.obj = Settings(
+        token,
+        base_url,
+        timeout,
+        max_retries,
+        debug,
+        proxy=proxy or None,
+        trust_env=trust_env,
+        ssl=ca_context(ca_bundle) if ca_bundle else True,
+        allow_insecure_http=allow_insecure_http,
+    )
+    if verbose:
+        send_to_stderr(logging.DEBUG if verbose > 1 else logging.INFO)
 
 
 @cli.group()
 def numbers() -> None:
-    """Virtual numbers: list, get, outbound."""
+    """Virtual numbers: list, get, outbound; update, add, delete, apply a file."""
+
+
+for _command in (*_writes.COMMANDS, _apply.apply):
+    numbers.add_command(_command)
 
 
 def _build_filter(
@@ -112,16 +108,29 @@ def _build_filter(
     return query.order_by(sort) if sort else query
 
 
+_FILTER_OPTIONS = (
+    click.option("--type", "types", multiple=True, help="def, abc, ... (repeat for any of)."),
+    click.option("--state", "states", multiple=True),
+    click.option("--purpose", "purposes", multiple=True),
+    click.option("--purpose-ne", multiple=True, help="Exclude this purpose."),
+    click.option(
+        "--where", multiple=True, metavar="FIELD=VALUE", help="Any field, e.g. group_id=7."
+    ),
+    click.option("--sort", help="Field to sort by; prefix with - for descending."),
+    click.option("--page-size", type=int, help="Fetch in pages of this size."),
+)
+
+
+def filter_options(command: F) -> F:
+    """The list filters: --type, --state, --purpose, --purpose-ne, --where, --sort, --page-size."""
+    for option in reversed(_FILTER_OPTIONS):
+        command = option(command)
+    return command
+
+
 @numbers.command("list")
-@click.option("--type", "types", multiple=True, help="def, abc, ... (repeat for any of).")
-@click.option("--state", "states", multiple=True)
-@click.option("--purpose", "purposes", multiple=True)
-@click.option("--purpose-ne", multiple=True, help="Exclude this purpose.")
-@click.option("--where", multiple=True, metavar="FIELD=VALUE", help="Any field, e.g. group_id=7.")
-@click.option("--sort", help="Field to sort by; prefix with - for descending.")
-@click.option("--page-size", type=int, help="Fetch in pages of this size.")
-@_format_option
-@_fields_option
+@filter_options
+@output_options
 @click.pass_obj
 def list_numbers(
     settings: Settings,
@@ -142,23 +151,20 @@ def list_numbers(
     async def job(client: AsyncClient) -> list[VirtualNumber]:
         return [n async for n in client.numbers.iter(query, page_size=page_size)]
 
-    render(_run(settings, job), fmt, columns, sys.stdout)
+    render(run(settings, job), fmt, columns, sys.stdout)
 
 
 def _read_ids(ids: Sequence[str]) -> Iterator[int]:
     for token in ids:
         words = sys.stdin.read().split() if token == "-" else [token]
         for word in words:
-            if not word.isdigit() or int(word) <= 0:
-                raise ValueError(f"not a number id: {word[:40]!r}")
-            yield int(word)
+            yield number_id(word)
 
 
 @numbers.command("get")
 @click.argument("ids", nargs=-1, required=True)
 @click.option("--concurrency", type=int, default=16, show_default=True)
-@_format_option
-@_fields_option
+@output_options
 @click.pass_obj
 def get_numbers(
     settings: Settings, ids: tuple[str, ...], concurrency: int, fmt: str, fields: str | None
@@ -168,30 +174,21 @@ def get_numbers(
     id_list = list(_read_ids(ids))
 
     async def job(client: AsyncClient) -> list[VirtualNumber]:
-        if not sys.stderr.isatty() or len(id_list) < 2:
-            return await client.numbers.get_many(id_list, concurrency=concurrency)
-        from rich.console import Console
-        from rich.progress import Progress
-
-        with Progress(console=Console(stderr=True), transient=True) as progress:
-            task = progress.add_task("fetching", total=len(id_list))
+        with progress("fetching", len(id_list)) as on_progress:
             return await client.numbers.get_many(
-                id_list,
-                concurrency=concurrency,
-                on_progress=lambda done, _: progress.update(task, completed=done),
+                id_list, concurrency=concurrency, on_progress=on_progress
             )
 
-    render(_run(settings, job), fmt, columns, sys.stdout)
+    render(run(settings, job), fmt, columns, sys.stdout)
 
 
 @numbers.command("outbound")
-@_format_option
-@_fields_option
+@output_options
 @click.pass_obj
 def outbound(settings: Settings, fmt: str, fields: str | None) -> None:
     """Numbers usable for outbound calls (purpose set, active, def or abc)."""
     columns = parse_fields(fields)
-    rows = _run(settings, lambda client: client.numbers.list_outbound())
+    rows = run(settings, lambda client: client.numbers.list_outbound())
     render(rows, fmt, columns, sys.stdout)
 
 
@@ -206,17 +203,43 @@ def demo(count: int) -> None:
 
 @cli.command("fake-server")
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @click.option("--numbers", "count", type=int, default=1000, show_default=True)
 @click.option("--token", default=None, help="Token the server accepts [default: fake-token].")
-def fake_server(host: str, port: int, count: int, token: str | None) -> None:
+@click.option("--available-mobile", type=int, default=10, show_default=True)
+@click.option(
+    "--activation-delay",
+    type=click.FloatRange(min=0),
+    default=2.0,
+    show_default=True,
+    help="Seconds an added mobile number stays in activation.",
+)
+def fake_server(
+    host: str,
+    port: int,
+    count: int,
+    token: str | None,
+    available_mobile: int,
+    activation_delay: float,
+) -> None:
     """Serve the fake Data API in the foreground (Ctrl-C stops it)."""
     from virtnum.testing import FakeServer
 
-    server = FakeServer(count, token=token or "fake-token", host=host, port=port)
+    server = FakeServer(
+        count,
+        token=token or "fake-token",
+        host=host,
+        port=port,
+        available_mobile=available_mobile,
+        activation_delay=activation_delay,
+    )
 
     async def serve() -> None:
-        await server.start()
+        try:
+            await server.start()
+        except OSError as exc:  # the port is taken, the host is not this machine's, ...
+            reason = exc.strerror or type(exc).__name__
+            raise CannotListenError(f"cannot listen on {host}:{port}: {reason}") from None
         click.echo(f"fake server on {server.url} with {count} numbers", err=True)
         click.echo(f"export VIRTNUM_BASE_URL={server.url}")
         if token is None:

@@ -29,9 +29,10 @@ class Bridge(Protocol):
 
 
 class BlockingResource(Generic[A]):
-    """A blocking resource: the bridge, and the async resource whose methods it runs."""
+    """A blocking resource: the bridge, and where to find the async resource whose
+    methods it runs (asked at each call: after a fork the client makes a new one)."""
 
-    def __init__(self, bridge: Bridge, twin: A) -> None:
+    def __init__(self, bridge: Bridge, twin: Callable[[], A]) -> None:
         self._bridge = bridge
         self._twin = twin
 
@@ -43,7 +44,7 @@ def blocking(
 
     @functools.wraps(method)
     def run(self: BlockingResource[A], /, *args: P.args, **kwargs: P.kwargs) -> R:
-        result: R = self._bridge(method, self._twin, *args, **kwargs)
+        result: R = self._bridge(method, self._twin(), *args, **kwargs)
         return result
 
     return run
@@ -58,7 +59,7 @@ def blocking_iter(
 
     @functools.wraps(method)
     def run(self: BlockingResource[A], /, *args: P.args, **kwargs: P.kwargs) -> Iterator[T]:
-        return _items(self._bridge, pages(self._twin, *args, **kwargs))
+        return _items(self._bridge, pages(self._twin(), *args, **kwargs))
 
     async_signature = inspect.signature(method)
     returns = str(async_signature.return_annotation).replace("AsyncIterator[", "Iterator[", 1)

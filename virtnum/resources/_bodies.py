@@ -7,10 +7,10 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from virtnum._types import NOT_GIVEN
-from virtnum._validate import check_id, wrong_type
-from virtnum.models import NumberType, Purpose
+from virtnum._validate import check_id, check_optional_str, wrong_type
+from virtnum.models import NumberType, Purpose, VirtualNumber
 
-__all__ = ["mobile_body", "sip_registration_body", "update_body"]
+__all__ = ["kept_purpose", "mobile_body", "sip_registration_body", "update_body"]
 
 _PHONE = re.compile(r"[0-9]{10,15}")
 _KNOWN_PURPOSES = frozenset(Purpose.__members__.values())
@@ -36,11 +36,7 @@ def _text(value: Any, name: str, *, secret: bool = False) -> str:
 
 
 def _comment(value: Any) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise wrong_type("comment", "a str or None", value)
-    return value
+    return check_optional_str(value, "comment", "a str or None")
 
 
 def _purpose(value: Any, allowed: frozenset[Purpose] = _KNOWN_PURPOSES) -> Purpose:
@@ -129,6 +125,19 @@ def update_body(number_id: int, given: Mapping[str, Any]) -> dict[str, Any]:
     if len(body) == 1:
         raise ValueError("update needs at least one field to change")
     return body
+
+
+def kept_purpose(number: VirtualNumber) -> dict[str, Any]:
+    """What an edit that leaves the purpose alone repeats from ``number`` as it is: a
+    mobile (def) number's purpose, which the API requires on every edit of one, and with
+    purpose employee its employee_id. Nothing for other types: their purpose is optional
+    (and can only be set to company)."""
+    if number.type != NumberType.DEF or number.purpose is None:
+        return {}
+    kept: dict[str, Any] = {"purpose": number.purpose.value}
+    if number.purpose == Purpose.EMPLOYEE and number.employee_id is not None:
+        kept["employee_id"] = number.employee_id
+    return kept
 
 
 def sip_registration_body(given: Mapping[str, Any]) -> dict[str, Any]:

@@ -17,9 +17,15 @@ from virtnum._transport import Transport
 from virtnum._types import NOT_GIVEN, NotGiven
 from virtnum._validate import check_id, check_ids, check_positive_int, wrong_type
 from virtnum.filters import Filter
-from virtnum.models import NumberType, Purpose, State, VirtualNumber
+from virtnum.models import AvailableMobileNumber, NumberType, Purpose, State, VirtualNumber
 from virtnum.resources._blocking import BlockingResource, blocking, blocking_iter
-from virtnum.resources._bodies import mobile_body, sip_registration_body, update_body
+from virtnum.resources._bodies import (
+    kept_purpose,
+    mobile_body,
+    sip_registration_body,
+    update_body,
+)
+from virtnum.resources._waiting import check_seconds, check_states, poll_state
 
 __all__ = ["OUTBOUND", "AsyncNumbers", "Numbers"]
 
@@ -27,6 +33,7 @@ __all__ = ["OUTBOUND", "AsyncNumbers", "Numbers"]
 ProgressCallback = Callable[[int, int], None]
 
 _PATH = "/numbers/virtual-number"
+_CAPACITY_PATH = "/numbers/def-virtual-number-capacity"
 
 #: Numbers usable in outbound-call scenarios (the third seed method).
 OUTBOUND = Filter(type=[NumberType.DEF, NumberType.ABC], state=State.ACTIVE).exclude(
@@ -47,7 +54,7 @@ def _query(filter: Filter | str | None, where: dict[str, Any]) -> list[tuple[str
 
 
 class AsyncNumbers:
-    """Virtual numbers of the account: get one, list, page through, bulk-get."""
+    """Virtual numbers of the account: get, list, page, bulk-get, change, add, wait."""
 
     def __init__(self, transport: Transport) -> None:
         self._transport = transport
@@ -55,7 +62,8 @@ class AsyncNumbers:
     async def get(self, id: int) -> VirtualNumber:
         """``GET /numbers/virtual-number/{id}``: one number; NotFoundError if unknown."""
         path = f"{_PATH}/{check_id(id)}"
-        return decode_one(await self._transport.request("GET", path), VirtualNumber)
+        payload = await self._transport.request("GET", path)
+        return decode_one(payload, VirtualNumber, expect_id=id)
 
     async def _fetch(self, query: list[tuple[str, str]]) -> Payload:
         return await self._transport.request("GET", _PATH, params=query or None)
@@ -183,8 +191,16 @@ class AsyncNumbers:
         server_port: int | NotGiven = NOT_GIVEN,
     ) -> VirtualNumber:
         """``PUT /numbers/virtual-number/{id}``: change the fields given (``comment=None``
-        clears the comment). Returns what the server echoes: the sent fields and ``id``."""
+        clears the comment). Returns what the server echoes: the sent fields and ``id``.
+
+        The API wants a mobile (def) number's ``purpose`` in every edit. Without
+        ``purpose`` this costs one extra GET: the number is read first and its current
+        purpose (and ``employee_id``, when that purpose is ``employee``) goes along
+        unchanged; other types get no purpose. With ``purpose`` given, no GET is sent.
+        """
         body = update_body(id, locals())
+        if "purpose" not in body:
+            body.update(kept_purpose(await self.get(body["id"])))
         return await self._write("PUT", f"{_PATH}/{body['id']}", body)
 
     async def add_sip_registration(
@@ -220,6 +236,30 @@ class AsyncNumbers:
         """``DELETE /numbers/virtual-number/{id}`` (city numbers cannot be deleted)."""
         await self._transport.request("DELETE", f"{_PATH}/{check_id(id)}")
 
+    async def list_available_mobile(self) -> builtins.list[AvailableMobileNumber]:
+        """``GET /numbers/def-virtual-number-capacity``: the mobile numbers the account's
+        contract can connect, to pass to ``add_mobile``."""
+        payload = await self._transport.request("GET", _CAPACITY_PATH)
+        return decode_list(payload, AvailableMobileNumber)
+
+    async def wait_for_state(
+        self,
+        id: int,
+        state: State | str | Iterable[State | str],
+        *,
+        timeout: float = 600.0,  # noqa: ASYNC109 - the documented name; bounds the whole wait
+        interval: float = 5.0,
+    ) -> VirtualNumber:
+        """Poll ``get(id)`` every ``interval`` seconds until the number's state is ``state``
+        (or any of several); after ``timeout`` seconds, WaitTimeoutError (``.last``)."""
+        return await poll_state(
+            self.get,
+            check_id(id),
+            check_states(state),
+            check_seconds(timeout, "timeout"),
+            check_seconds(interval, "interval"),
+        )
+
 
 async def _first_failure(tasks: Sequence[asyncio.Future[None]]) -> None:
     """Wait for all tasks; raise the first exception as soon as one fails."""
@@ -254,3 +294,5 @@ class Numbers(BlockingResource[AsyncNumbers]):
     add_sip_registration = blocking(AsyncNumbers.add_sip_registration)
     add_mobile = blocking(AsyncNumbers.add_mobile)
     delete = blocking(AsyncNumbers.delete)
+    list_available_mobile = blocking(AsyncNumbers.list_available_mobile)
+    wait_for_state = blocking(AsyncNumbers.wait_for_state)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import random
+import zlib
 from collections import Counter
 
 import attrs
@@ -108,6 +110,20 @@ class Faults:
         """Answer with a redirect to ``location`` (an absolute URL or a path)."""
         return self._add(Fault("redirect", count, fraction, status, body=location.encode()))
 
+    def oversized(
+        self,
+        size: int,
+        *,
+        compressed: bool = True,
+        count: int | None = None,
+        fraction: float | None = None,
+    ) -> Fault:
+        """Answer 200 with a JSON body of ``size`` bytes; ``compressed``: gzip, so a few
+        hundred KB on the wire inflate to ``size`` (a decompression bomb)."""
+        return self._add(
+            Fault("oversized", count, fraction, 200, body=_padding(size, compressed=compressed))
+        )
+
     def clear(self) -> None:
         """Remove every rule (the counts in ``injected`` stay)."""
         self.rules.clear()
@@ -119,3 +135,21 @@ class Faults:
                 self.injected[rule.kind] += 1
                 return rule
         return None
+
+
+@functools.lru_cache(maxsize=4)
+def _padding(size: int, *, compressed: bool) -> bytes:
+    """``[`` + spaces + ``]`` of ``size`` bytes, gzip-compressed a block at a time."""
+    if size < 2:
+        raise ValueError("size must be at least 2 bytes")
+    if not compressed:
+        return b"[" + b" " * (size - 2) + b"]"
+    gzip = zlib.compressobj(9, zlib.DEFLATED, 31)
+    parts, block = [gzip.compress(b"[")], b" " * (1 << 20)
+    left = size - 2
+    while left > 0:
+        parts.append(gzip.compress(block[: min(left, len(block))]))
+        left -= len(block)
+    parts.append(gzip.compress(b"]"))
+    parts.append(gzip.flush())
+    return b"".join(parts)

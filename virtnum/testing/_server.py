@@ -11,8 +11,17 @@ import attrs
 import msgspec
 from aiohttp import web
 
+from virtnum.testing._capacity import Capacity
 from virtnum.testing._data import synthetic_numbers
 from virtnum.testing._faults import Fault, Faults
+from virtnum.testing._http import (
+    Refused,
+    error,
+    error_response,
+    find_number,
+    json_response,
+    parse_digits,
+)
 from virtnum.testing._writes import WriteHandlers
 
 _dumps = msgspec.json.Encoder().encode
@@ -43,14 +52,24 @@ def _text(value: Any) -> str:
     return "null" if value is None else str(value)
 
 
-def _json(data: Any, status: int = 200) -> web.Response:
-    return web.Response(
-        body=_dumps(data), status=status, content_type="application/json", charset="utf-8"
-    )
+def _sort_key(value: Any) -> tuple[int, Any, str]:
+    """A key that orders any JSON values, mixed types included: booleans, numbers,
+    strings, then arrays and objects by their JSON text."""
+    if isinstance(value, bool):
+        return (0, int(value), "")
+    if isinstance(value, (int, float)):
+        return (1, value, "")
+    if isinstance(value, str):
+        return (2, 0, value)
+    return (3, 0, _dumps(value).decode())
 
 
-def _error(status: int, message: str) -> web.Response:
-    return _json({"error": message}, status)
+def _paging(query: Mapping[str, str]) -> tuple[int, int]:
+    """``_limit`` and ``_page`` (10 and 1 by default): positive, in ASCII digits."""
+    limit, page = parse_digits(query.get("_limit", "10")), parse_digits(query.get("_page", "1"))
+    if limit is None or page is None or limit <= 0 or page <= 0:
+        raise Refused("_page and _limit must be positive integers")
+    return limit, page
 
 
 class FakeServer:
@@ -60,7 +79,28 @@ class FakeServer:
     API returns them). Requests need ``Authorization: <token>``. ``faults`` injects
     failures; ``requests`` records what arrived (unless ``record_requests=False``);
     ``requests_served`` counts them all and ``peak_in_flight`` is the most it was
-    handling at once.
+    handling at once. ``max_in_flight``: above that many requests at once, the rest get
+    429 with no Retry-After (counted in ``refused_overload``); ``compress``: gzip the
+    answers of clients that accept it. ``available_mobile`` (a count or records) is the
+    mobile capacity ``add_mobile`` takes numbers from; they turn ``active`` after
+    ``activation_delay`` seconds (never, with ``None``).
+
+    It is as strict as the documents: ids in paths are ASCII digits (anything else is
+    404); a write body must be a JSON object of the fields its endpoint (for PUT, the
+    number's type) takes, each of its JSON type (strings, ints that are not bools,
+    positive ids, digits-only phone numbers, ports 1-65535), with ``purpose`` on every
+    edit of a mobile number and ``employee_id`` exactly when the purpose is
+    ``employee``. A refusal is 400 ``{"error": ..., "field": ...}`` and stores nothing,
+    so every record served keeps the documented types. Every answer is JSON, and no
+    input gets a 5xx unless ``faults`` asks for one.
+
+    It is looser than the real API in what it cannot know: there is no IP allow-list
+    (any client on loopback gets in), activation takes ``activation_delay``, not the
+    operator's real time, records given to it are served as given (unchecked), a SIP
+    number already in the account can be added again, ``Content-Type`` and ``Accept``
+    are not checked, and ``_page``/``_limit`` paging works (the documents do not have
+    it). A request that is not HTTP aiohttp can parse (a method it does not know, a
+    request line over 8 KiB) gets aiohttp's own plain-text 400.
     """
 
     def __init__(
@@ -72,16 +112,24 @@ class FakeServer:
         port: int = 0,
         seed: int = 0,
         record_requests: bool = True,
+        available_mobile: int | Iterable[Mapping[str, Any]] = 10,
+        activation_delay: float | None = 0.05,
+        max_in_flight: int | None = None,
+        compress: bool = False,
     ) -> None:
         records = synthetic_numbers(numbers, seed=seed) if isinstance(numbers, int) else numbers
         self.numbers: dict[int, dict[str, Any]] = {r["id"]: dict(r) for r in records}
         self.token = token
         self.faults = Faults(seed)
-        self.writes = WriteHandlers(self.numbers)
+        self.capacity = Capacity(available_mobile, self.numbers, activation_delay)
+        self.writes = WriteHandlers(self.numbers, self.capacity)
         self.requests: list[RecordedRequest] = []
         self.in_flight = 0
         self.peak_in_flight = 0
         self.requests_served = 0
+        self.max_in_flight = max_in_flight
+        self.refused_overload = 0
+        self.compress = compress
         self._record = record_requests
         self._host = host
         self._port = port
@@ -97,6 +145,7 @@ class FakeServer:
 
     def _add_write_routes(self, app: web.Application) -> None:
         self.writes.routes(app)
+        self.capacity.routes(app)
 
     @property
     def secrets(self) -> dict[int, str]:
@@ -154,7 +203,16 @@ class FakeServer:
         self.requests_served += 1
         self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
         try:
-            return await self._respond(request, handler)
+            if self.max_in_flight is not None and self.in_flight > self.max_in_flight:
+                self.refused_overload += 1
+                return error(429, "too many requests at once")
+            try:
+                response = await self._respond(request, handler)
+            except Exception as exc:  # never aiohttp's text/plain page, never a traceback
+                response = error_response(exc, request)
+            if self.compress and isinstance(response, web.Response):
+                response.enable_compression()
+            return response
         finally:
             self.in_flight -= 1
 
@@ -175,7 +233,7 @@ class FakeServer:
         if fault is not None:
             await asyncio.sleep(fault.seconds)
         if request.headers.get("Authorization") != self.token:
-            return _error(401, "invalid token")
+            return error(401, "invalid token")
         response: web.StreamResponse = await handler(request)
         return response
 
@@ -192,6 +250,10 @@ class FakeServer:
             return web.Response(status=fault.status, headers={"Location": fault.body.decode()})
         if fault.kind == "garbage":
             return web.Response(status=fault.status, body=fault.body, content_type="text/html")
+        if fault.kind == "oversized":
+            gzip = fault.body[:2] == b"\x1f\x8b"
+            headers = {"Content-Encoding": "gzip"} if gzip else {}
+            return web.Response(body=fault.body, headers=headers, content_type="application/json")
         transport = request.transport
         if fault.kind == "reset" and transport is not None:
             transport.abort()
@@ -207,11 +269,7 @@ class FakeServer:
         return response
 
     async def _get(self, request: web.Request) -> web.Response:
-        text = request.match_info["id"]
-        record = self.numbers.get(int(text)) if text.isdigit() else None
-        if record is None:
-            return _error(404, "virtual number not found")
-        return _json(record)
+        return json_response(find_number(self.numbers, request))
 
     async def _list(self, request: web.Request) -> web.Response:
         query = request.query
@@ -219,7 +277,7 @@ class FakeServer:
         for key in query.keys() - _CONTROL:
             field, _, operator = key.partition("__")
             if operator not in ("", "ne"):
-                return _error(400, f"unknown operator {operator}")
+                return error(400, f"unknown operator {operator[:40]}")
             wanted = set(query.getall(key))
             negate = operator == "ne"
             records = [r for r in records if (_text(r.get(field)) in wanted) != negate]
@@ -227,15 +285,9 @@ class FakeServer:
         if "_sort" in query:
             field = query["_sort"]
             present = [r for r in records if r.get(field) is not None]
-            present.sort(key=lambda r: r[field], reverse=query.get("_order") == "desc")
+            present.sort(key=lambda r: _sort_key(r[field]), reverse=query.get("_order") == "desc")
             records = present + [r for r in records if r.get(field) is None]
         if "_limit" in query or "_page" in query:
-            try:
-                limit = int(query.get("_limit", "10"))
-                page = int(query.get("_page", "1"))
-            except ValueError:
-                return _error(400, "_page and _limit must be integers")
-            if limit <= 0 or page <= 0:
-                return _error(400, "_page and _limit must be positive")
+            limit, page = _paging(query)
             records = records[(page - 1) * limit : page * limit]
-        return _json(records)
+        return json_response(records)

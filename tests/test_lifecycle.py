@@ -1,0 +1,126 @@
+"""Blocking-client lifecycles real applications have: forks, temporary clients, closing
+from a callback; and option flags that must be booleans."""
+
+from __future__ import annotations
+
+import gc
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from virtnum import AsyncClient, Client, VirtnumError
+from virtnum.testing import FakeServer
+
+from .conftest import TOKEN, user_env
+
+FORK = """
+import os, signal, sys
+from virtnum import Client
+
+signal.alarm(30)  # a hang fails the test instead of blocking it
+client = Client(sys.argv[2], base_url=sys.argv[1])  # module level, made before the fork
+assert client.numbers.get(1).id == 1
+copy = client.with_options(max_retries=1)
+pid = os.fork()
+if pid == 0:  # the child: the parent's loop thread does not exist here
+    try:
+        ok = client.numbers.get(2).id == 2 and copy.numbers.get(3).id == 3
+        ok = ok and [n.id for n in client.numbers.iter(page_size=20)][:3] == [1, 2, 3]
+        client.close()
+    except BaseException as exc:
+        print("child failed:", type(exc).__name__, exc, flush=True)
+        os._exit(1)
+    os._exit(0 if ok else 2)
+_, status = os.waitpid(pid, 0)
+assert client.numbers.get(4).id == 4  # the parent's client is untouched
+client.close()
+print("child exit", os.waitstatus_to_exitcode(status))
+"""
+
+
+def test_a_client_made_before_a_fork_works_in_the_child(threaded_server: FakeServer) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", FORK, threaded_server.url, TOKEN],
+        env=user_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip().endswith("child exit 0"), result.stdout
+
+
+def _drop(holder: list[Client]) -> None:
+    """Let go of the clients in ``holder`` and collect them (they sit in a cycle)."""
+    holder.clear()
+    gc.collect()
+
+
+def test_a_copy_of_a_temporary_client_keeps_working(threaded_server: FakeServer) -> None:
+    copy = Client(TOKEN, base_url=threaded_server.url).with_options(max_retries=1)
+    gc.collect()  # the original is gone; the copy keeps the thread alive
+    assert copy.numbers.get(2).id == 2
+    assert not copy.is_closed
+    holder = [copy]
+    del copy
+    with pytest.warns(ResourceWarning, match="never closed"):
+        _drop(holder)  # the last client sharing the thread, never closed
+
+
+def test_the_thread_stops_when_the_last_sharing_client_is_collected(
+    threaded_server: FakeServer,
+) -> None:
+    before = threading.active_count()
+    client = Client(TOKEN, base_url=threaded_server.url)
+    copy = client.with_options(max_retries=0)
+    assert copy.numbers.get(1).id == 1
+    del client
+    gc.collect()
+    assert copy.numbers.get(2).id == 2
+    holder = [copy]
+    del copy
+    with pytest.warns(ResourceWarning, match=r"made at .*test_lifecycle.py:\d+ was never"):
+        _drop(holder)  # the last one, forgotten: the thread stops, with a warning
+    deadline = time.monotonic() + 10
+    while threading.active_count() > before and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert threading.active_count() == before
+
+
+def test_close_from_an_on_progress_callback(threaded_server: FakeServer) -> None:
+    before = threading.active_count()
+    client = Client(TOKEN, base_url=threaded_server.url)
+    with pytest.raises(VirtnumError, match="closed"):
+        client.numbers.get_many(range(1, 30), concurrency=2, on_progress=lambda *_: client.close())
+    assert client.is_closed
+    with pytest.raises(VirtnumError, match="closed"):
+        client.numbers.get(1)
+    deadline = time.monotonic() + 10
+    while threading.active_count() > before and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert threading.active_count() == before  # no thread left behind
+
+
+@pytest.mark.parametrize(
+    "flag", ["allow_insecure_http", "trust_env", "follow_redirects", "retry_post"]
+)
+@pytest.mark.parametrize("value", ["false", "true", 0, 1, None])
+def test_flags_take_only_booleans(flag: str, value: object) -> None:
+    with pytest.raises(TypeError, match=flag):
+        AsyncClient(TOKEN, base_url="https://example.invalid", **{flag: value})  # type: ignore[arg-type]
+
+
+def test_a_string_false_never_sends_the_token_in_clear_text() -> None:
+    with pytest.raises(TypeError):
+        AsyncClient(TOKEN, base_url="http://10.1.2.3", allow_insecure_http="false")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="https"):
+        AsyncClient(TOKEN, base_url="http://10.1.2.3", allow_insecure_http=False)
+
+
+def test_with_options_refuses_a_non_boolean_flag() -> None:
+    client = AsyncClient(TOKEN, base_url="https://example.invalid")
+    with pytest.raises(TypeError, match="retry_post"):
+        client.with_options(retry_post="yes")  # type: ignore[arg-type]

@@ -1,0 +1,39 @@
+"""VIRTNUM_LOG sends the virtnum logger to stderr, with personal query values masked."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from virtnum.testing import FakeServer
+
+from .conftest import TOKEN, user_env
+
+SCRIPT = """
+import sys
+from virtnum import Client
+with Client(sys.argv[2], base_url=sys.argv[1]) as client:
+    client.numbers.list(number="79201234567", state="active")
+    client.numbers.get(1)
+"""
+
+
+@pytest.mark.parametrize(("level", "lines"), [("debug", 2), ("info", 0), ("", 0), ("loud", 0)])
+def test_virtnum_log(threaded_server: FakeServer, level: str, lines: int) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT, threaded_server.url, TOKEN],
+        env=user_env(VIRTNUM_LOG=level),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    logged = [line for line in result.stderr.splitlines() if " virtnum " in line]
+    assert len(logged) == lines, result.stderr
+    assert TOKEN not in result.stderr
+    assert "79201234567" not in result.stderr
+    if lines:
+        assert "number=***&state=active -> 200 attempt=1" in logged[0]
+        assert "/numbers/virtual-number/1 -> 200" in logged[1]

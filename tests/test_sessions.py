@@ -1,0 +1,98 @@
+"""One AsyncClient from any event loop: a session per loop, closed before its loop."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from virtnum import AsyncClient, VirtnumError
+from virtnum.testing import FakeServer
+
+from .conftest import TOKEN, user_env
+
+SCRIPT = """
+import asyncio, gc, os, sys, threading, warnings
+warnings.simplefilter("error")
+from virtnum import AsyncClient
+
+client = AsyncClient(sys.argv[2], base_url=sys.argv[1])  # module level, as users write it
+
+
+async def one(id):
+    return (await client.numbers.get(id)).id
+
+
+def fds():
+    return len(os.listdir("/proc/self/fd"))
+
+
+before = fds()
+got = [asyncio.run(one(i)) for i in (1, 2, 3)]          # successive asyncio.run()
+results = []
+threads = [threading.Thread(target=lambda i=i: results.append(asyncio.run(one(i))))
+           for i in range(4, 10)]                       # loops in several threads at once
+for t in threads: t.start()
+for t in threads: t.join()
+got += sorted(results)
+asyncio.run(client.close())
+gc.collect()
+print(got, fds() - before)
+"""
+
+
+def test_one_client_from_successive_runs_and_threads(threaded_server: FakeServer) -> None:
+    result = subprocess.run(
+        [sys.executable, "-X", "dev", "-c", SCRIPT, threaded_server.url, TOKEN],
+        env=user_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    numbers, leaked_fds = result.stdout.rsplit("]", 1)
+    assert numbers + "]" == str(list(range(1, 10)))
+    assert int(leaked_fds) <= 0  # every session, and its sockets, closed with its loop
+    assert result.stderr == ""  # no "Unclosed client session", no ResourceWarning
+
+
+async def test_close_closes_this_loops_session(threaded_server: FakeServer) -> None:
+    client = AsyncClient(TOKEN, base_url=threaded_server.url)
+    await client.numbers.get(1)
+    session = client._transport._shared.session
+    assert session is not None
+    assert not session.closed
+    await client.close()
+    assert session.closed
+    with pytest.raises(VirtnumError, match="closed"):
+        await client.numbers.get(1)
+
+
+async def test_a_callers_session_on_another_loop_is_a_typed_error(
+    threaded_server: FakeServer,
+) -> None:
+    import aiohttp
+    from anyio.from_thread import start_blocking_portal
+
+    async def make_session() -> aiohttp.ClientSession:
+        return aiohttp.ClientSession()
+
+    with start_blocking_portal() as portal:
+        foreign = portal.call(make_session)
+        try:
+            client = AsyncClient(TOKEN, base_url=threaded_server.url, session=foreign)
+            with pytest.raises(VirtnumError, match="another event loop"):
+                await client.numbers.get(1)
+        finally:
+            portal.call(foreign.close)
+
+
+async def test_a_closed_callers_session_is_a_typed_error(threaded_server: FakeServer) -> None:
+    import aiohttp
+
+    session = aiohttp.ClientSession()
+    await session.close()
+    client = AsyncClient(TOKEN, base_url=threaded_server.url, session=session)
+    with pytest.raises(VirtnumError, match="is closed"):
+        await client.numbers.get(1)

@@ -1,0 +1,67 @@
+"""A non-2xx answer as the typed error of its status, with hints and redacted details."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+
+from yarl import URL
+
+from virtnum import _errors as errors
+from virtnum._redact import SNIPPET, redacted
+from virtnum._retry import parse_retry_after
+
+__all__ = ["request_id_of", "status_error"]
+
+_STATUS_ERRORS: dict[int, type[errors.APIStatusError]] = {
+    400: errors.BadRequestError,
+    401: errors.AuthenticationError,
+    403: errors.PermissionDeniedError,
+    404: errors.NotFoundError,
+    429: errors.RateLimitError,
+}
+_STATUS_HINTS = {
+    401: "the token is missing, wrong or revoked",
+    403: "the API refuses requests from IP addresses that are not on the account's "
+    "allow-list (web cabinet: Integrations > API > API settings)",
+}
+_REQUEST_ID_HEADERS = ("X-Request-Id", "X-Request-ID", "Request-Id")
+
+
+def request_id_of(headers: Mapping[str, str], secrets: Sequence[str]) -> str | None:
+    """The request id the server sent, with any secret it echoed cut out."""
+    value = next((headers[h] for h in _REQUEST_ID_HEADERS if h in headers), None)
+    return None if value is None else redacted(value[:200], secrets)
+
+
+def status_error(
+    method: str,
+    url: str,
+    status: int,
+    headers: Mapping[str, str],
+    raw: bytes,
+    secrets: Sequence[str],
+) -> errors.APIStatusError:
+    """The error for ``status``; ``secrets`` (in every form they may be echoed) are cut
+    out of the body and the request id."""
+    cls = _STATUS_ERRORS.get(status) or (
+        errors.InternalServerError if status >= 500 else errors.APIStatusError
+    )
+    longest = max(map(len, secrets), default=0)
+    text = redacted(raw[: (SNIPPET + longest) * 4].decode("utf-8", "replace"), secrets)
+    text = text[:SNIPPET]
+    message = f"{method} {URL(url).path} failed with status {status}"
+    hint = _STATUS_HINTS.get(status)
+    if hint:
+        message += f": {hint}"
+    elif text:
+        message += f": {text[:200]}"
+    return cls(
+        message,
+        status=status,
+        method=method,
+        url=url,
+        body=text,
+        request_id=request_id_of(headers, secrets),
+        retry_after=parse_retry_after(headers.get("Retry-After"), now=time.time()),
+    )

@@ -1,0 +1,123 @@
+"""What the CLI's commands share: connection settings, the event-loop runner, the
+output options and the progress bar on a terminal."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import ssl
+import sys
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import attrs
+import click
+
+from virtnum import AsyncClient
+from virtnum.cli._format import FORMATS
+
+__all__ = [
+    "Settings",
+    "ca_context",
+    "env_flag",
+    "fields_option",
+    "format_option",
+    "output_options",
+    "progress",
+    "run",
+]
+
+T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
+ProgressCallback = Callable[[int, int], None]
+
+
+@attrs.frozen
+class Settings:
+    """Connection settings shared by the commands (the token never printed)."""
+
+    token: str | None = attrs.field(repr=False)
+    base_url: str | None
+    timeout: float
+    max_retries: int
+    debug: bool
+    proxy: str | None = None
+    trust_env: bool = False
+    ssl: ssl.SSLContext | bool = True
+    allow_insecure_http: bool = False
+
+    def client(self) -> AsyncClient:
+        return AsyncClient(
+            self.token,
+            base_url=self.base_url,
+            timeout=self.timeout,
+            max_retries=self.max_retries,
+            proxy=self.proxy,
+            trust_env=self.trust_env,
+            ssl=self.ssl,
+            allow_insecure_http=self.allow_insecure_http,
+        )
+
+
+def ca_context(path: str) -> ssl.SSLContext:
+    """A TLS context trusting the CA certificates of the PEM file at ``path`` (only
+    those); ValueError in one line when the file is missing or holds none."""
+    try:
+        return ssl.create_default_context(cafile=path)
+    except ssl.SSLError as exc:
+        reason = exc.reason or exc.strerror or exc
+        raise ValueError(f"--ca-bundle {path}: no CA certificate in it ({reason})") from None
+    except OSError as exc:
+        raise ValueError(f"--ca-bundle {path}: {exc.strerror or exc}") from None
+
+
+_FLAG_WORDS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
+
+
+def env_flag(name: str) -> bool | None:
+    """A boolean environment variable: 1/0, true/false, yes/no (any case); None when it
+    is unset or empty; ValueError for anything else."""
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        return _FLAG_WORDS[text.lower()]
+    except KeyError:
+        raise ValueError(f"{name}={text[:20]!r}: expected 1, 0, true, false, yes or no") from None
+
+
+def run(settings: Settings, job: Callable[[AsyncClient], Awaitable[T]]) -> T:
+    """Run ``job`` with a client that is closed afterwards, on a fresh event loop."""
+
+    async def runner() -> T:
+        async with settings.client() as client:
+            return await job(client)
+
+    return asyncio.run(runner())
+
+
+format_option = click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True
+)
+fields_option = click.option("--fields", help="Comma-separated fields, e.g. id,number,state.")
+
+
+def output_options(command: F) -> F:
+    """``--format`` and ``--fields``, as every command that prints models takes them."""
+    return format_option(fields_option(command))
+
+
+@contextmanager
+def progress(label: str, total: int) -> Iterator[ProgressCallback | None]:
+    """An ``on_progress(done, total)`` drawing a bar on stderr when it is a terminal and
+    there is more than one step; ``None`` otherwise (pipes stay clean)."""
+    if not sys.stderr.isatty() or total < 2:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda done, _: bar.update(task, completed=done)
