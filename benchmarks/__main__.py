@@ -8,14 +8,14 @@ import sys
 import time
 from collections.abc import Callable
 
-from benchmarks import _http, _listing
+from benchmarks import _cli, _http, _listing
 from benchmarks._measure import FULL, QUICK, Context, Row, log
 from benchmarks._report import RESULTS, table, write_results
 from benchmarks._server import fake_server
 
 Scenario = Callable[[Context], list[Row]]
 
-SCENARIOS = ("get", "concurrent", "get-many", "list", "sync", "iter")
+SCENARIOS = ("get", "concurrent", "get-many", "list", "sync", "iter", "cli")
 _BY_NUMBER = {str(i): name for i, name in enumerate(SCENARIOS, start=1)}
 
 
@@ -36,6 +36,8 @@ def _plan(names: list[str]) -> list[tuple[str, Scenario]]:
         steps.append(("5 sync", _http.sync_vs_async))
     if "iter" in chosen:
         steps.append(("6 iter", _listing.iter_pages))
+    if "cli" in chosen:
+        steps.append(("7 cli", _cli.cli_commands))
     return steps
 
 
@@ -66,7 +68,7 @@ def _parser() -> argparse.ArgumentParser:
         type=_scenario,
         action="append",
         metavar="SCENARIO",
-        help="run only this scenario (name or number 1-6; repeatable): " + ", ".join(SCENARIOS),
+        help="run only this scenario (name or number 1-7; repeatable): " + ", ".join(SCENARIOS),
     )
     parser.add_argument(
         "--write-results",

@@ -50,6 +50,7 @@ class Sizes:
     page_requests: int = 150  # GETs of that page per side and round (scenario 4)
     page_decodes: int = 100  # decodes of that page's body per side and round (scenario 4)
     blocks: int = 10  # interleaved blocks per round of the request scenarios
+    cli_gets: int = 10_000  # ids for scenario 7's ``numbers get -``
 
 
 FULL = Sizes()
@@ -63,6 +64,7 @@ QUICK = Sizes(
     page_requests=10,
     page_decodes=10,
     blocks=2,
+    cli_gets=200,
 )
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import virtnum
 from benchmarks._baseline import PATH, gather_limited, raw_bytes, sequential
-from benchmarks._measure import Context
+from benchmarks._measure import Context, log
 from virtnum import AsyncClient, Client, VirtualNumber
 from virtnum._convert import decode_list
 from virtnum._payload import Payload
@@ -141,3 +141,5 @@ def profile(name: str, ctx: Context) -> None:
         _run_async(
             ctx, f"whole iter(page_size={s.page_size:,}) pass", lambda c: _walk(c, s.page_size)
         )
+    elif name == "cli":  # fresh processes: profile one with python -m cProfile -m virtnum
+        log("7 cli runs `python -m virtnum` in fresh processes: not profiled here")

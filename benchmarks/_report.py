@@ -129,6 +129,10 @@ run on a shared machine: compare the ratios.
   bytes: msgspec into equivalent frozen `Struct`s, and pydantic v2
   `TypeAdapter(list[Model]).validate_json` into equivalent frozen, strict models (rows
   left out when pydantic is not installed).
+- Scenario 7 (`cli`): each command in a fresh process (`python -m virtnum numbers ...`,
+  stdout to a file), started by a small launcher that reports its wall time and peak
+  RSS (`ru_maxrss` from `os.wait4`), beside `_cli_baseline.py` (urllib, `json.loads`,
+  `csv`/`json`; 16 threads for `get`), one run each per round, alternating.
 
 ## Results
 {table(rows)}

@@ -138,3 +138,20 @@ def run_cli_on_a_terminal(
         code = proc.wait(timeout=60)
     os.close(primary)
     return code, stdout, drawn.decode(errors="replace")
+
+
+def run_readme_bash(
+    block: str, server: FakeServer, cwd: Path, **extra: str
+) -> subprocess.CompletedProcess[str]:
+    """A README bash block in a user's shell, pointed at ``server`` instead of
+    ``virtnum fake-server`` on port 8000 (its URL and token swapped in)."""
+    script = block.replace("http://127.0.0.1:8000", server.url).replace("fake-token", TOKEN)
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+    return subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script],
+        cwd=cwd,
+        env=user_env(PATH=path, **extra),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +15,7 @@ from virtnum.cli._rows import read_rows, sniff
 from virtnum.testing import FakeServer
 from virtnum.testing.pytest_plugin import serving_in_thread
 
-from .conftest import TOKEN, run_cli, run_cli_on_a_terminal, user_env
+from .conftest import TOKEN, run_cli, run_cli_on_a_terminal, run_readme_bash
 
 ROOT = Path(__file__).parent.parent
 
@@ -181,12 +178,11 @@ def test_a_missing_file_is_one_error_line(threaded_server: FakeServer, tmp_path:
 def test_a_wrong_token_stops_the_run_with_its_own_code(threaded_server: FakeServer) -> None:
     result = run_cli(
         threaded_server,
-        "--token",
-        "wrong-token",
         "numbers",
         "apply",
         "-",
         stdin="id,comment\n1,x\n",
+        VIRTNUM_TOKEN="wrong-token",
     )
     assert result.returncode == 3
     assert len(result.stderr.strip().splitlines()) == 1
@@ -213,18 +209,7 @@ def test_the_readme_apply_block_runs_against_a_fake_server(
 ) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     (block,) = [b for b in re.findall(r"```bash\n(.*?)```", readme, re.DOTALL) if "apply" in b]
-    script = block.replace("http://127.0.0.1:8000", threaded_server.url).replace(
-        "fake-token", TOKEN
-    )
-    env = user_env(PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
-    result = subprocess.run(
-        ["bash", "-euo", "pipefail", "-c", script],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_readme_bash(block, threaded_server, tmp_path)
     assert result.returncode == 0, result.stderr
     assert {line["status"] for line in report_of(tmp_path / "report.jsonl")} == {"ok"}
     assert result.stdout.endswith("nothing to change\n")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -12,7 +11,7 @@ import pytest
 
 from virtnum.testing import FakeServer
 
-from .conftest import TOKEN, user_env
+from .conftest import TOKEN, run_readme_bash, user_env
 
 ROOT = Path(__file__).parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -71,20 +70,25 @@ def test_the_cli_block_runs_against_a_fake_server(
     `.ci/run` runs the test command, and test_the_demo_command_runs runs the demo.
     """
     (block,) = [code for code in BASH[2:] if "virtnum numbers outbound" in code]
-    script = block.replace("http://127.0.0.1:8000", threaded_server.url).replace(
-        "fake-token", TOKEN
-    )
-    env = user_env(PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
-    result = subprocess.run(
-        ["bash", "-euo", "pipefail", "-c", script],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_readme_bash(block, threaded_server, tmp_path)
     assert result.returncode == 0, result.stderr
     outbound = (tmp_path / "outbound.csv").read_text().splitlines()
     assert outbound[0].startswith("id,number")
     assert len(outbound) > 1
     assert TOKEN not in result.stdout + result.stderr
+
+
+def test_the_credentials_block_runs_against_a_fake_server(
+    threaded_server: FakeServer, tmp_path: Path
+) -> None:
+    """The README's profiles session, in a temporary XDG_CONFIG_HOME."""
+    (block,) = [code for code in BASH if "virtnum auth login" in code]
+    config = str(tmp_path / "config")
+    result = run_readme_bash(block, threaded_server, tmp_path, XDG_CONFIG_HOME=config)
+    assert result.returncode == 0, result.stderr
+    assert "****" + TOKEN[-4:] in result.stdout
+    assert TOKEN not in result.stdout + result.stderr
+    assert (tmp_path / "staging.csv").read_text().startswith("id,number")
+    profiles = (tmp_path / "config" / "virtnum" / "credentials").read_text()
+    assert '["default"]' in profiles
+    assert "staging" not in profiles

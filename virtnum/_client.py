@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import platform
 import ssl as ssl_module
 from collections.abc import Awaitable, Callable, Sequence
@@ -12,6 +11,7 @@ from typing import Any, Self
 import aiohttp
 import attrs
 
+from virtnum._credentials import resolve
 from virtnum._errors import InvalidArgumentTypeError, VirtnumError
 from virtnum._hooks import Hooks, RequestEvent, ResponseEvent, check_hooks
 from virtnum._transport import Transport, TransportConfig
@@ -35,8 +35,6 @@ from virtnum.resources.numbers import AsyncNumbers
 __all__ = ["DEFAULT_BASE_URL", "NOT_GIVEN", "AsyncClient"]
 
 DEFAULT_BASE_URL = "https://simple-api.cp.megafon.ru"
-TOKEN_ENV = "VIRTNUM_TOKEN"
-BASE_URL_ENV = "VIRTNUM_BASE_URL"
 USER_AGENT = (
     f"virtnum/{__version__} (python/{platform.python_version()}; aiohttp/{aiohttp.__version__})"
 )
@@ -78,8 +76,10 @@ class WithRawResponse:
 class AsyncClient:
     """The async client of the virtual-number Data API.
 
-    ``token`` falls back to ``$VIRTNUM_TOKEN`` and ``base_url`` to ``$VIRTNUM_BASE_URL``,
-    then to the production URL. The token is sent as given in ``Authorization``.
+    Without ``token``: the credentials file's ``profile``, else ``$VIRTNUM_TOKEN``, else
+    the profile named by ``$VIRTNUM_PROFILE``, else the ``default`` profile; ``base_url``
+    comes with the token (the profile's URL, or ``$VIRTNUM_BASE_URL``), then the
+    production URL (see ``virtnum._credentials``). The token is sent as given.
     ``timeout`` (total) and ``connect_timeout`` are seconds, ``None`` for no limit.
     ``trust_env=True`` uses the ``HTTP(S)_PROXY``/``NO_PROXY`` variables; ``proxy`` is a
     proxy URL for every request; ``ssl`` is an ``ssl.SSLContext`` (a private CA, say), or
@@ -96,6 +96,7 @@ class AsyncClient:
         self,
         token: str | None = None,
         *,
+        profile: str | None = None,
         base_url: str | None = None,
         timeout: float | None = 30.0,
         connect_timeout: float | None = 10.0,
@@ -115,14 +116,10 @@ class AsyncClient:
         on_response: ResponseHook | Sequence[ResponseHook] | None = None,
         trace_configs: Sequence[aiohttp.TraceConfig] | None = None,
     ) -> None:
-        if token is None:
-            token = os.environ.get(TOKEN_ENV)
-            if not token:
-                raise VirtnumError(
-                    f"no API token: pass token=... or set the {TOKEN_ENV} environment variable"
-                )
-        if base_url is None:
-            base_url = os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
+        if profile is not None and not isinstance(profile, str):
+            raise InvalidArgumentTypeError("profile must be a str")
+        token, base_url = resolve(token, base_url, profile)
+        base_url = base_url or DEFAULT_BASE_URL
         if session is not None and not isinstance(session, aiohttp.ClientSession):
             raise TypeError("session must be an aiohttp.ClientSession")
         config = TransportConfig(

@@ -6,19 +6,22 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from urllib.parse import urlencode
 
 import click
 
 from virtnum import AsyncClient, Filter, VirtualNumber
+from virtnum._credentials import BASE_URL_ENV, PROFILE_ENV
 from virtnum._logs import send_to_stderr
 from virtnum._version import __version__
 from virtnum.cli import CannotListenError, _apply, _writes
+from virtnum.cli._auth import auth, token_from_options
 from virtnum.cli._common import F, Settings, ca_context, env_flag, output_options, progress, run
 from virtnum.cli._format import parse_fields, render
 from virtnum.cli._group import Group
 from virtnum.cli._plan import number_id
+from virtnum.cli._stream import stream
 
 TRUST_ENV = "VIRTNUM_TRUST_ENV"
 
@@ -29,8 +32,12 @@ def _env_option(flag: str, env: str, text: str, metavar: str | None = None) -> C
 
 
 @click.group(cls=Group)
-@_env_option("--token", "VIRTNUM_TOKEN", "API token")
-@_env_option("--base-url", "VIRTNUM_BASE_URL", "API URL")
+@click.option("--token", hidden=True, help="Deprecated: use --token-stdin.")
+@click.option("--token-stdin", is_flag=True, help="Read the API token from stdin's first line.")
+@click.option(
+    "--profile", metavar="NAME", help=f"Credentials profile (see auth) [env: {PROFILE_ENV}]."
+)
+@click.option("--base-url", metavar="URL", help=f"API URL [env: {BASE_URL_ENV}].")
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds.")
 @click.option("--max-retries", type=int, default=2, show_default=True)
 @_env_option("--proxy", "VIRTNUM_PROXY", "Proxy every request", "URL")
@@ -52,6 +59,8 @@ def _env_option(flag: str, env: str, text: str, metavar: str | None = None) -> C
 def cli(
     ctx: click.Context,
     token: str | None,
+    token_stdin: bool,
+    profile: str | None,
     base_url: str | None,
     timeout: float,
     max_retries: int,
@@ -66,7 +75,7 @@ def cli(
     if trust_env is None:
         trust_env = bool(env_flag(TRUST_ENV))
     ctx.obj = Settings(
-        token,
+        token_from_options(token, token_stdin),
         base_url,
         timeout,
         max_retries,
@@ -75,6 +84,7 @@ def cli(
         trust_env=trust_env,
         ssl=ca_context(ca_bundle) if ca_bundle else True,
         allow_insecure_http=allow_insecure_http,
+        profile=profile,
     )
     if verbose:
         send_to_stderr(logging.DEBUG if verbose > 1 else logging.INFO)
@@ -87,6 +97,7 @@ def numbers() -> None:
 
 for _command in (*_writes.COMMANDS, _apply.apply):
     numbers.add_command(_command)
+cli.add_command(auth)
 
 
 def _build_filter(
@@ -148,10 +159,11 @@ def list_numbers(
     columns = parse_fields(fields)
     query = _build_filter(types, states, purposes, purpose_ne, where, sort)
 
-    async def job(client: AsyncClient) -> list[VirtualNumber]:
-        return [n async for n in client.numbers.iter(query, page_size=page_size)]
+    def pages(client: AsyncClient) -> AsyncIterator[list[VirtualNumber]]:
+        return client.numbers.pages(query, page_size=page_size)
 
-    render(run(settings, job), fmt, columns, sys.stdout)
+    found: Iterator[VirtualNumber] = stream(settings, pages)  # fetched as it is written
+    render(found, fmt, columns, sys.stdout)
 
 
 def _read_ids(ids: Sequence[str]) -> Iterator[int]:

@@ -46,10 +46,12 @@ class Settings:
     trust_env: bool = False
     ssl: ssl.SSLContext | bool = True
     allow_insecure_http: bool = False
+    profile: str | None = None
 
     def client(self) -> AsyncClient:
         return AsyncClient(
             self.token,
+            profile=self.profile,
             base_url=self.base_url,
             timeout=self.timeout,
             max_retries=self.max_retries,

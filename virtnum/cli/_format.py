@@ -4,15 +4,17 @@ json, jsonl, csv."""
 from __future__ import annotations
 
 import csv
+import enum
 import itertools
 import json
+import operator
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, Any
 
 import attrs
 
-from virtnum._convert import to_dict
+from virtnum._convert import converter, to_dict
 from virtnum.cli._table import SAMPLE, clean, write_table
 from virtnum.models import VIRTUAL_NUMBER_FIELDS, AvailableMobileNumber, VirtualNumber
 
@@ -32,10 +34,15 @@ class Columns:
     names: tuple[str, ...]
     extra: bool = False
     _known: frozenset[str] = attrs.field(init=False, repr=False, eq=False)
+    _get: Callable[[Any], Any] | None = attrs.field(init=False, repr=False, eq=False)
 
     @_known.default
     def _names_as_a_set(self) -> frozenset[str]:
         return frozenset(self.names)
+
+    @_get.default
+    def _getter(self) -> Callable[[Any], Any] | None:
+        return operator.attrgetter(*self.names) if self.names else None
 
     def resolve(self, models: Iterable[Model]) -> tuple[str, ...]:
         """The column names for these models: ``names``, then their extra keys."""
@@ -48,10 +55,44 @@ class Columns:
 
     def record(self, model: Model) -> dict[str, Any]:
         """The model as a JSON object of these fields (with its own extra keys)."""
-        data = to_dict(model)
         if self.extra:
+            data = to_dict(model)
             return {k: v for k, v in data.items() if k in self._known or k in model.extra}
-        return {name: data.get(name) for name in self.names}
+        return dict(zip(self.names, self.values(model), strict=True))
+
+    def values(self, model: Model) -> list[Any]:
+        """The JSON values of ``names`` of ``model`` (as ``to_dict`` gives them, but
+        without converting the fields not asked for)."""
+        try:
+            found = self._get(model) if self._get else ()
+        except AttributeError:  # a name only in the model's extra keys
+            return _values(model, self.names)
+        found = (found,) if len(self.names) == 1 else found
+        return [value if type(value) in _PLAIN else _json(value) for value in found]
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+def _values(model: Model, names: Sequence[str]) -> list[Any]:
+    """The JSON values of these fields of ``model`` (an unknown name from its ``extra``),
+    as ``to_dict`` would give them, without converting the fields not asked for."""
+    found = []
+    for name in names:
+        value = getattr(model, name, _MISSING)
+        if value is _MISSING or name == "extra":
+            value = model.extra.get(name)
+        elif type(value) not in _PLAIN:
+            value = _json(value)
+        found.append(value)
+    return found
+
+
+def _json(value: Any) -> Any:
+    return value.value if isinstance(value, enum.Enum) else converter.unstructure(value)
+
+
+_MISSING = object()
 
 
 def parse_fields(
@@ -77,8 +118,13 @@ def parse_fields(
 
 def _cell(value: Any, separator: str = ";") -> str:
     """A value as CSV or table text: lists of numbers joined, other JSON compact."""
+    kind = type(value)
+    if kind is str:
+        return value  # type: ignore[no-any-return]
     if value is None:
         return ""
+    if kind is int:
+        return str(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list) and all(isinstance(i, dict) and "number" in i for i in value):
@@ -104,46 +150,65 @@ def terminal_width(out: IO[str]) -> int | None:
         return 80
 
 
-def _table_cells(models: Iterable[Model], names: Sequence[str]) -> Iterator[list[str]]:
+def _rows(models: Iterable[Model], columns: Columns, names: Sequence[str]) -> Iterator[list[Any]]:
+    """Each model's values in the order of ``names``."""
+    if not columns.extra:
+        yield from map(columns.values, models)
+        return
     for model in models:
         data = to_dict(model)
-        yield [clean(_cell(data.get(name), ", ")) for name in names]
+        yield [data.get(name) for name in names]
+
+
+def _table_cells(rows: Iterable[list[Any]]) -> Iterator[list[str]]:
+    for row in rows:
+        cells = [_cell(value, ", ") for value in row]
+        yield [text if text.isprintable() else clean(text) for text in cells]
+
+
+def _json_array(records: Iterable[dict[str, Any]], out: IO[str]) -> int:
+    """A JSON array of ``records``, one to a line, written one record at a time."""
+    count = 0
+    for record in records:
+        out.write(("[\n" if count == 0 else ",\n") + json.dumps(record, ensure_ascii=False))
+        count += 1
+    out.write("\n]\n" if count else "[]\n")
+    return count
 
 
 def render(
     numbers: Iterable[Model], fmt: str, columns: Columns | Sequence[str], out: IO[str]
 ) -> int:
-    """Write models to ``out`` in ``fmt``, streaming where the format allows; return count.
+    """Write models to ``out`` in ``fmt`` as they come (an iterator is read once, as it
+    goes); return how many.
 
-    A stream's table takes its widths from the first rows; CSV with extra keys reads
-    every row first (its header holds them all)."""
+    The table takes its widths from the terminal and its first ``SAMPLE`` rows (a later,
+    wider value widens its own line only); only CSV with extra keys reads every row
+    first (its header holds them all)."""
     if not isinstance(columns, Columns):
         columns = Columns(tuple(columns))
     models = iter(numbers)
-    count = 0
     if fmt == "jsonl":
+        count = 0
         for model in models:
             out.write(json.dumps(columns.record(model), ensure_ascii=False) + "\n")
             count += 1
         return count
     if fmt == "json":
-        rows = [columns.record(model) for model in models]
-        out.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
-        return len(rows)
-    # the rows that decide the table's widths or CSV's extra columns: all there are
-    # when they are at hand, the first SAMPLE of a stream (a wider value then widens
-    # its own line only)
-    whole = isinstance(numbers, Sequence) or (fmt == "csv" and columns.extra)
-    ahead = None if whole else SAMPLE if fmt == "table" else 0
+        return _json_array(map(columns.record, models), out)
+    ahead = None if fmt == "csv" and columns.extra else SAMPLE if fmt == "table" else 0
     sample = list(itertools.islice(models, ahead))
     names = columns.resolve(sample)
+    rows = _rows(itertools.chain(sample, models), columns, names)
+    del sample
     if fmt == "table":
-        first = list(_table_cells(sample, names))
-        return write_table(names, first, _table_cells(models, names), out, terminal_width(out))
+        cells = _table_cells(rows)
+        first = list(itertools.islice(cells, SAMPLE))
+        return write_table(names, first, cells, out, terminal_width(out))
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(names)
-    for model in itertools.chain(sample, models):
-        data = to_dict(model)
-        writer.writerow([_cell(data.get(name)) for name in names])
+    count = 0
+    for row in rows:
+        writer.writerow([_cell(value) for value in row])
         count += 1
     return count

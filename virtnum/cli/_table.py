@@ -176,6 +176,17 @@ class _Layout:
         return "".join(out)
 
     def row(self, row: Sequence[str]) -> str:
+        parts = []
+        for text, width, mode in zip(row, self.widths, self.modes, strict=True):
+            used = len(text) if text.isascii() else cell_len(text)
+            if used > width and mode is not Mode.KEEP:
+                return self._wrapped(row)
+            parts.append(text + " " * (width - used))
+        bar = self.box.bar
+        return f"{bar} " + f" {bar} ".join(parts) + f" {bar}\n"
+
+    def _wrapped(self, row: Sequence[str]) -> str:
+        """A row with a cell too wide for its column, on as many lines as it needs."""
         ellipsis = self.box.ellipsis
         return self.lines(
             [

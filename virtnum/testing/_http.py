@@ -3,6 +3,7 @@ every error becomes (aiohttp's own 404/405/413 pages included)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,6 +13,7 @@ from aiohttp import web
 __all__ = ["Refused", "error", "error_response", "find_number", "json_response", "parse_digits"]
 
 _dumps = msgspec.json.Encoder().encode
+_log = logging.getLogger("virtnum.testing")
 # Longer digit strings name no number and no page (and int() refuses past 4300 digits).
 _MAX_ID_DIGITS = 30
 
@@ -70,4 +72,5 @@ def error_response(exc: Exception, request: web.Request) -> web.Response:
         return response
     if isinstance(exc, web.HTTPException):
         raise exc
+    _log.error("FakeServer failed on %s %.200s", request.method, request.path, exc_info=exc)
     return error(500, f"FakeServer bug (please report it): {type(exc).__name__}")

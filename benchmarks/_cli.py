@@ -1,0 +1,168 @@
+"""Scenario 7: the command line at account scale. Each command runs in a fresh process
+(``python -m virtnum ...``, stdout to a file: piped) beside a plain-Python script doing
+the same job (``_cli_baseline.py``: urllib, ``json.loads``, ``csv``/``json``), the two
+interleaved round by round; wall time and the child's peak RSS (``ru_maxrss`` from
+``os.wait4``) are compared."""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks._measure import Context, Row, Timer, alternate, log, memory_row, time_row
+
+__all__ = ["cli_commands"]
+
+_ROOT = Path(__file__).resolve().parent.parent
+_BASELINE = Path(__file__).with_name("_cli_baseline.py")
+
+
+@dataclass(frozen=True)
+class _Case:
+    label: str
+    sdk: list[str]  # after ``python -m virtnum``
+    base: str  # the baseline script's FORMAT
+    check: Callable[[str], int]  # the number of records in the SDK's output
+    time_target: float | None
+    rss_target: float | None
+    stdin: bool = False  # the ids on stdin
+
+
+def _lines(skip: int) -> Callable[[str], int]:
+    return lambda text: text.count("\n") - skip
+
+
+def _json_records(text: str) -> int:
+    return len(json.loads(text))
+
+
+def _cases(ctx: Context) -> list[_Case]:
+    pages = str(ctx.sizes.page_size)
+    return [
+        _Case("table piped", ["list"], "table", _lines(4), 1.5, None),
+        _Case("csv", ["list", "--format", "csv"], "csv", _lines(1), 1.2, 1.0),
+        _Case("jsonl", ["list", "--format", "jsonl"], "jsonl", _lines(0), 1.2, 1.0),
+        _Case("json", ["list", "--format", "json"], "json", _json_records, None, None),
+        _Case(
+            f"csv --page-size {pages}",
+            ["list", "--format", "csv", "--page-size", pages],
+            "csv",
+            _lines(1),
+            None,  # one request per page: the price of memory bounded by a page
+            1.0,
+        ),
+        _Case(
+            f"get - ({ctx.sizes.cli_gets:,} ids), csv",
+            ["get", "-", "--format", "csv"],
+            "get",
+            _lines(1),
+            None,
+            None,
+            stdin=True,
+        ),
+    ]
+
+
+@dataclass(frozen=True)
+class _Run:
+    wall: float
+    cpu: float
+    peak: int  # bytes
+    output: str
+
+
+# The command is started by a small launcher, not by this process: Linux carries the
+# high-water RSS of a process over ``exec``, and a child forked from this (big) process
+# would report at least this process's size. The launcher (``python -I -S``, a few MB)
+# spawns the command, times it from spawn to exit and writes its rusage to a file.
+_LAUNCH = """import json, os, sys, time
+started = time.perf_counter()
+pid = os.posix_spawn(sys.argv[2], sys.argv[2:], os.environ)
+_, status, usage = os.wait4(pid, 0)
+wall = time.perf_counter() - started
+code = os.waitstatus_to_exitcode(status)
+result = [code, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024]
+with open(sys.argv[1], "w") as out:
+    json.dump(result, out)
+"""
+
+
+def _run(argv: list[str], env: dict[str, str], stdin: Path | None, workdir: Path) -> _Run:
+    """One command in a fresh process: its wall time, CPU time, peak RSS and stdout."""
+    out, err, result = workdir / "stdout", workdir / "stderr", workdir / "rusage.json"
+    with (
+        out.open("w") as stdout,
+        err.open("w") as stderr,
+        stdin.open() if stdin else open(os.devnull) as source,
+    ):
+        launcher = [sys.executable, "-I", "-S", "-c", _LAUNCH, str(result), *argv]
+        subprocess.run(launcher, stdin=source, stdout=stdout, stderr=stderr, env=env, check=True)
+    code, wall, cpu, peak = json.loads(result.read_text())
+    if code != 0:
+        raise RuntimeError(f"{argv[1:]} exited {code}:\n{err.read_text()[-2000:]}")
+    return _Run(wall, cpu, peak, out.read_text(encoding="utf-8"))
+
+
+def cli_commands(ctx: Context) -> list[Row]:
+    """Scenario 7: ``numbers list`` in each format and ``numbers get -``, against the
+    baseline scripts."""
+    total, gets = ctx.sizes.listing, ctx.sizes.cli_gets
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTNUM_"))}
+    env.update(VIRTNUM_BASE_URL=ctx.url, VIRTNUM_TOKEN=ctx.token)
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="virtnum-cli-bench-") as tmp:
+        workdir = Path(tmp)
+        ids = workdir / "ids"
+        ids.write_text("\n".join(str(1 + i * (total // gets)) for i in range(gets)) + "\n")
+        for case in _cases(ctx):
+            log(f"  {case.label}")
+            rows.extend(_compare(ctx, case, env, workdir, ids if case.stdin else None))
+    return rows
+
+
+def _compare(
+    ctx: Context, case: _Case, env: dict[str, str], workdir: Path, stdin: Path | None
+) -> list[Row]:
+    expected = ctx.sizes.cli_gets if case.stdin else ctx.sizes.listing
+    peaks: dict[str, list[int]] = {"sdk": [], "base": []}
+    argvs = {
+        "sdk": [sys.executable, "-m", "virtnum", "numbers", *case.sdk],
+        "base": [sys.executable, str(_BASELINE), ctx.url, ctx.token, case.base],
+    }
+
+    def timer(name: str) -> Timer:
+        def measure(_: int) -> tuple[float, float]:
+            done = _run(argvs[name], env, stdin, workdir)
+            if name == "sdk" and (found := case.check(done.output)) != expected:
+                raise RuntimeError(f"{case.label}: {found} records, not {expected}")
+            peaks[name].append(done.peak)
+            return done.wall, done.cpu
+
+        return measure
+
+    contenders = {name: timer(name) for name in argvs}
+    for measure in contenders.values():  # warm-up: bytecode caches, the server's
+        measure(0)
+    for found in peaks.values():
+        found.clear()
+    samples = alternate(ctx.rounds, contenders)
+    sdk_peak, base_peak = (int(statistics.median(peaks[name])) for name in argvs)
+    return [
+        time_row(
+            "7 cli",
+            f"{case.label}: wall",
+            samples["sdk"],
+            samples["base"],
+            at_most=case.time_target,
+        ),
+        memory_row(
+            "7 cli", f"{case.label}: peak RSS", sdk_peak, base_peak, at_most=case.rss_target
+        ),
+    ]
