@@ -32,7 +32,9 @@ class _Case:
     check: Callable[[str], int]  # the number of records in the SDK's output
     time_target: float | None
     rss_target: float | None
-    stdin: bool = False  # the ids on stdin
+    stdin: str | None = None  # the file (in the work directory) on stdin
+    base_cli: list[str] | None = None  # the baseline is this ``virtnum numbers`` command
+    expected: int | None = None  # records in the SDK's output (default: the listing)
 
 
 def _lines(skip: int) -> Callable[[str], int]:
@@ -65,9 +67,30 @@ def _cases(ctx: Context) -> list[_Case]:
             _lines(1),
             None,
             None,
-            stdin=True,
+            stdin="ids",
+            expected=ctx.sizes.cli_gets,
         ),
     ]
+
+
+def _apply_case(ctx: Context, workdir: Path) -> _Case:
+    """``numbers apply FILE --dry-run`` (fetch + diff) of ids 1..N, each comment changed,
+    against ``numbers get -`` of the same ids: the CLI's ``get_many`` alone."""
+    rows = ctx.sizes.cli_gets
+    edits = workdir / "apply.csv"
+    edits.write_text("id,comment\n" + "".join(f"{i},bench edit {i}\n" for i in range(1, rows + 1)))
+    (workdir / "apply-ids").write_text("".join(f"{i}\n" for i in range(1, rows + 1)))
+    return _Case(
+        f"apply --dry-run ({rows:,} rows) vs get -",
+        ["apply", str(edits), "--dry-run"],
+        "",
+        _lines(0),  # a plan line per row: its comment
+        2.0,
+        None,
+        stdin="apply-ids",
+        base_cli=["get", "-", "--format", "csv"],
+        expected=rows,
+    )
 
 
 @dataclass(frozen=True)
@@ -112,7 +135,7 @@ def _run(argv: list[str], env: dict[str, str], stdin: Path | None, workdir: Path
 
 def cli_commands(ctx: Context) -> list[Row]:
     """Scenario 7: ``numbers list`` in each format and ``numbers get -``, against the
-    baseline scripts."""
+    baseline scripts; ``numbers apply --dry-run`` against ``numbers get -``."""
     total, gets = ctx.sizes.listing, ctx.sizes.cli_gets
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTNUM_"))}
     env.update(VIRTNUM_BASE_URL=ctx.url, VIRTNUM_TOKEN=ctx.token)
@@ -121,20 +144,24 @@ def cli_commands(ctx: Context) -> list[Row]:
         workdir = Path(tmp)
         ids = workdir / "ids"
         ids.write_text("\n".join(str(1 + i * (total // gets)) for i in range(gets)) + "\n")
-        for case in _cases(ctx):
+        for case in [*_cases(ctx), _apply_case(ctx, workdir)]:
             log(f"  {case.label}")
-            rows.extend(_compare(ctx, case, env, workdir, ids if case.stdin else None))
+            stdin = workdir / case.stdin if case.stdin else None
+            rows.extend(_compare(ctx, case, env, workdir, stdin))
     return rows
 
 
 def _compare(
     ctx: Context, case: _Case, env: dict[str, str], workdir: Path, stdin: Path | None
 ) -> list[Row]:
-    expected = ctx.sizes.cli_gets if case.stdin else ctx.sizes.listing
+    expected = ctx.sizes.listing if case.expected is None else case.expected
     peaks: dict[str, list[int]] = {"sdk": [], "base": []}
+    cli = [sys.executable, "-m", "virtnum", "numbers"]
     argvs = {
-        "sdk": [sys.executable, "-m", "virtnum", "numbers", *case.sdk],
-        "base": [sys.executable, str(_BASELINE), ctx.url, ctx.token, case.base],
+        "sdk": [*cli, *case.sdk],
+        "base": [*cli, *case.base_cli]
+        if case.base_cli
+        else [sys.executable, str(_BASELINE), ctx.url, ctx.token, case.base],
     }
 
     def timer(name: str) -> Timer:

@@ -41,6 +41,14 @@ class AdaptiveLimit:
         self._waiters = collections.deque()
         self._lock = threading.Lock()
 
+    def try_acquire(self) -> Slot | None:
+        """A slot at once if there is room (the common case, with no coroutine), else None."""
+        with self._lock:
+            if self.in_flight < int(self.limit) and not self._waiters:
+                self.in_flight += 1
+                return Slot(self._window)
+        return None
+
     async def acquire(self) -> Slot:
         """Wait for room; the slot remembers the window it was admitted in."""
         with self._lock:

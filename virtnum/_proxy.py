@@ -20,6 +20,9 @@ class EnvProxies:
     def __init__(self, trust_env: bool) -> None:
         self._proxies = urllib.request.getproxies_environment() if trust_env else {}
 
+    def __bool__(self) -> bool:
+        return bool(self._proxies)
+
     def for_url(self, url: URL) -> str | None:
         """The proxy URL to use for ``url``, or None to connect directly."""
         if not self._proxies:

@@ -49,6 +49,13 @@ class LoopSessions:
         self._last: tuple[asyncio.AbstractEventLoop, aiohttp.ClientSession] | None = None
         self.closed = False
 
+    def ready(self) -> aiohttp.ClientSession | None:
+        """The running loop's session when it is already made (no coroutine needed)."""
+        last = self._last
+        if last is not None and not self.closed and last[0] is asyncio.get_running_loop():
+            return last[1]
+        return None
+
     async def get(self) -> aiohttp.ClientSession:
         """The session for the running loop, made (and watched) on first use."""
         if self.closed:

@@ -248,7 +248,7 @@ class Transport:
         shared = self._shared
         if shared.bucket is not None:
             await shared.bucket.acquire()
-        slot = await shared.limit.acquire()
+        slot = shared.limit.try_acquire() or await shared.limit.acquire()
         outcome: _Outcome | None = None
         try:
             outcome = await self._send(exchange)
@@ -263,7 +263,9 @@ class Transport:
         outside any ``except`` block so nothing from aiohttp is chained to it."""
         method, url, params = exchange.method, exchange.url, exchange.params
         data, client_timeout = exchange.data, exchange.timeout
-        session = await self._shared.sessions.get()
+        sessions = self._shared.sessions
+        session = sessions.ready() or await sessions.get()
+        proxy = self.config.proxy or (self._proxies.for_url(URL(url)) if self._proxies else None)
         target: str | URL = url
         failure: errors.APIError
         try:
@@ -276,7 +278,7 @@ class Transport:
                     headers=self._headers,
                     timeout=client_timeout,
                     allow_redirects=False,
-                    proxy=self.config.proxy or self._proxies.for_url(URL(url)),
+                    proxy=proxy,
                 ) as response:
                     raw = await read_body(response, self.config.max_response_size)
                     location = self._redirect_target(response)
