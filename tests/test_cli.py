@@ -6,19 +6,15 @@ import csv
 import io
 import json
 import os
-import pty
-import select
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
 
 import pytest
 
 from virtnum.cli import EXIT_CODES
 from virtnum.testing import FakeServer
 
-from .conftest import TOKEN, serving_in_thread, user_env
+from .conftest import TOKEN, run_cli_on_a_terminal, serving_in_thread, user_env
 
 
 def run(
@@ -218,42 +214,12 @@ def test_a_pipe_closed_before_any_output_exits_quietly(
 def test_progress_bar_on_a_terminal() -> None:
     with serving_in_thread(FakeServer(200, token=TOKEN)) as server:
         server.faults.delay(0.01)
-        output = run_with_tty_stderr(server, ["numbers", "get", *map(str, range(1, 201))])
-    assert "fetching" in output
-
-
-def run_with_tty_stderr(server: FakeServer, args: list[str]) -> str:
-    """Run the CLI with stderr on a pseudo-terminal; return what it drew there."""
-    primary, secondary = pty.openpty()
-    env = user_env(VIRTNUM_TOKEN=TOKEN, VIRTNUM_BASE_URL=server.url)
-    env.pop("NO_COLOR", None)
-    with subprocess.Popen(
-        [sys.executable, "-m", "virtnum", *args, "--format", "csv", "--concurrency", "4"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=secondary,
-    ) as proc:
-        os.close(secondary)
-        drawn = b"".join(read_until_exit(primary, proc))
-        assert proc.wait(timeout=60) == 0
-    os.close(primary)
-    return drawn.decode(errors="replace")
-
-
-def read_until_exit(fd: int, proc: subprocess.Popen[bytes]) -> Iterator[bytes]:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([fd], [], [], 0.1)
-        if ready:
-            try:
-                chunk = os.read(fd, 65536)
-            except OSError:  # the child closed the terminal
-                return
-            if not chunk:
-                return
-            yield chunk
-        elif proc.poll() is not None:
-            return
+        ids = map(str, range(1, 201))
+        code, _, drawn = run_cli_on_a_terminal(
+            server, "numbers", "get", *ids, "--format", "csv", "--concurrency", "4"
+        )
+    assert code == 0
+    assert "fetching" in drawn
 
 
 def test_fake_server_command_then_outbound_csv() -> None:

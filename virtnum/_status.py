@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from yarl import URL
 
 from virtnum import _errors as errors
-from virtnum._redact import SNIPPET, redacted
+from virtnum._redact import Redactor, redacted
 from virtnum._retry import parse_retry_after
 
 __all__ = ["request_id_of", "status_error"]
@@ -40,16 +40,15 @@ def status_error(
     status: int,
     headers: Mapping[str, str],
     raw: bytes,
-    secrets: Sequence[str],
+    redactor: Redactor,
+    redact: Sequence[str] = (),
 ) -> errors.APIStatusError:
-    """The error for ``status``; ``secrets`` (in every form they may be echoed) are cut
-    out of the body and the request id."""
+    """The error for ``status``; the token and the ``redact`` secrets are cut out of the
+    body and the request id."""
     cls = _STATUS_ERRORS.get(status) or (
         errors.InternalServerError if status >= 500 else errors.APIStatusError
     )
-    longest = max(map(len, secrets), default=0)
-    text = redacted(raw[: (SNIPPET + longest) * 4].decode("utf-8", "replace"), secrets)
-    text = text[:SNIPPET]
+    text = redactor.snippet(raw, redact)
     message = f"{method} {URL(url).path} failed with status {status}"
     hint = _STATUS_HINTS.get(status)
     if hint:
@@ -62,6 +61,6 @@ def status_error(
         method=method,
         url=url,
         body=text,
-        request_id=request_id_of(headers, secrets),
+        request_id=request_id_of(headers, redactor.forms(redact)),
         retry_after=parse_retry_after(headers.get("Retry-After"), now=time.time()),
     )

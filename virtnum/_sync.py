@@ -115,12 +115,14 @@ class _Root:
     there, made lazily; the parent's are left alone. The thread stops when the original
     is closed, or when the last of the clients sharing it is collected."""
 
-    def __init__(self, args: tuple[Any, ...], options: dict[str, Any], made_at: str) -> None:
-        self._args, self._options = args, options
+    def __init__(
+        self, args: tuple[Any, ...], options: dict[str, Any], made_at: str, first: AsyncClient
+    ) -> None:
+        self._args, self._options = args, options  # to make the client again after a fork
         self._made_at = made_at
         self._made_in = os.getpid()
         self._thread = _LoopThread()
-        self._async = AsyncClient(*args, **options)
+        self._async = first
         self.users = 0
 
     def current(self) -> tuple[_LoopThread, AsyncClient]:
@@ -217,10 +219,10 @@ class Client:
 
     @_options_of(AsyncClient.__init__)
     def __init__(self, *args: Any, **options: Any) -> None:
-        AsyncClient(*args, **options)  # validates before a thread starts
+        first = AsyncClient(*args, **options)  # validates before a thread starts
         caller = sys._getframe(1)
         made_at = f"{caller.f_code.co_filename}:{caller.f_lineno}"
-        self._bind(_Root(args, options, made_at), {})
+        self._bind(_Root(args, options, made_at, first), {})
 
     def _bind(self, root: _Root, changes: dict[str, Any]) -> None:
         self._root = root

@@ -199,7 +199,7 @@ class Transport:
             error = (
                 outcome
                 if isinstance(outcome, errors.APIError)
-                else status_error(method, url, *outcome, self._redactor.forms(redact))
+                else status_error(method, url, *outcome, self._redactor, redact)
             )
             if answer_lost and method == "DELETE" and status == 404:
                 error = _unknown_delete(url)
