@@ -16,7 +16,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks._measure import Context, Row, Timer, alternate, log, memory_row, time_row
+from benchmarks._measure import (
+    Context,
+    Row,
+    Timer,
+    alternate,
+    info_row,
+    log,
+    memory_row,
+    time_row,
+)
+from benchmarks._terminal import run_on_terminal
 
 __all__ = ["cli_commands"]
 
@@ -35,6 +45,7 @@ class _Case:
     stdin: str | None = None  # the file (in the work directory) on stdin
     base_cli: list[str] | None = None  # the baseline is this ``virtnum numbers`` command
     expected: int | None = None  # records in the SDK's output (default: the listing)
+    terminal: bool = False  # stdout on a pseudo-terminal, not a file
 
 
 def _lines(skip: int) -> Callable[[str], int]:
@@ -49,6 +60,7 @@ def _cases(ctx: Context) -> list[_Case]:
     pages = str(ctx.sizes.page_size)
     return [
         _Case("table piped", ["list"], "table", _lines(4), 1.5, None),
+        _Case("table on a terminal", ["list"], "table", _lines(4), 1.5, None, terminal=True),
         _Case("csv", ["list", "--format", "csv"], "csv", _lines(1), 1.2, 1.0),
         _Case("jsonl", ["list", "--format", "jsonl"], "jsonl", _lines(0), 1.2, 1.0),
         _Case("json", ["list", "--format", "json"], "json", _json_records, None, None),
@@ -99,6 +111,8 @@ class _Run:
     cpu: float
     peak: int  # bytes
     output: str
+    first_row: float | None = None  # on a terminal: seconds to the first table row
+    decoded: float | None = None  # on a terminal: seconds to the SDK's "decoded" log line
 
 
 # The command is started by a small launcher, not by this process: Linux carries the
@@ -117,20 +131,31 @@ with open(sys.argv[1], "w") as out:
 """
 
 
-def _run(argv: list[str], env: dict[str, str], stdin: Path | None, workdir: Path) -> _Run:
-    """One command in a fresh process: its wall time, CPU time, peak RSS and stdout."""
+def _run(
+    argv: list[str], env: dict[str, str], stdin: Path | None, workdir: Path, terminal: bool
+) -> _Run:
+    """One command in a fresh process: its wall time, CPU time, peak RSS and stdout (on
+    a terminal, also when its first row and its "decoded" log line came)."""
     out, err, result = workdir / "stdout", workdir / "stderr", workdir / "rusage.json"
-    with (
-        out.open("w") as stdout,
-        err.open("w") as stderr,
-        stdin.open() if stdin else open(os.devnull) as source,
-    ):
-        launcher = [sys.executable, "-I", "-S", "-c", _LAUNCH, str(result), *argv]
-        subprocess.run(launcher, stdin=source, stdout=stdout, stderr=stderr, env=env, check=True)
+    launcher = [sys.executable, "-I", "-S", "-c", _LAUNCH, str(result), *argv]
+    marks: tuple[float | None, float | None]
+    if terminal:
+        shown = run_on_terminal(launcher, {**env, "VIRTNUM_LOG": "debug"}, stdin)
+        output, log, marks = shown.output, shown.log, (shown.first_row, shown.decoded)
+    else:
+        with (
+            out.open("w") as stdout,
+            err.open("w") as stderr,
+            stdin.open() if stdin else open(os.devnull) as source,
+        ):
+            subprocess.run(
+                launcher, stdin=source, stdout=stdout, stderr=stderr, env=env, check=True
+            )
+        output, log, marks = out.read_text(encoding="utf-8"), err.read_text(), (None, None)
     code, wall, cpu, peak = json.loads(result.read_text())
     if code != 0:
-        raise RuntimeError(f"{argv[1:]} exited {code}:\n{err.read_text()[-2000:]}")
-    return _Run(wall, cpu, peak, out.read_text(encoding="utf-8"))
+        raise RuntimeError(f"{argv[1:]} exited {code}:\n{log[-2000:]}")
+    return _Run(wall, cpu, peak, output, *marks)
 
 
 def cli_commands(ctx: Context) -> list[Row]:
@@ -156,6 +181,7 @@ def _compare(
 ) -> list[Row]:
     expected = ctx.sizes.listing if case.expected is None else case.expected
     peaks: dict[str, list[int]] = {"sdk": [], "base": []}
+    firsts: dict[str, list[float]] = {"sdk": [], "base": [], "after decoding": []}
     cli = [sys.executable, "-m", "virtnum", "numbers"]
     argvs = {
         "sdk": [*cli, *case.sdk],
@@ -166,10 +192,16 @@ def _compare(
 
     def timer(name: str) -> Timer:
         def measure(_: int) -> tuple[float, float]:
-            done = _run(argvs[name], env, stdin, workdir)
+            done = _run(argvs[name], env, stdin, workdir, case.terminal)
             if name == "sdk" and (found := case.check(done.output)) != expected:
                 raise RuntimeError(f"{case.label}: {found} records, not {expected}")
             peaks[name].append(done.peak)
+            if done.first_row is not None:
+                firsts[name].append(done.first_row)
+            if name == "sdk" and case.terminal:
+                if done.decoded is None or done.first_row is None:
+                    raise RuntimeError(f"{case.label}: no 'decoded' line in the SDK's log")
+                firsts["after decoding"].append(done.first_row - done.decoded)
             return done.wall, done.cpu
 
         return measure
@@ -179,8 +211,11 @@ def _compare(
         measure(0)
     for found in peaks.values():
         found.clear()
+    for seen in firsts.values():
+        seen.clear()
     samples = alternate(ctx.rounds, contenders)
     sdk_peak, base_peak = (int(statistics.median(peaks[name])) for name in argvs)
+    first_rows = _first_rows(case, firsts) if case.terminal else []
     return [
         time_row(
             "7 cli",
@@ -191,5 +226,32 @@ def _compare(
         ),
         memory_row(
             "7 cli", f"{case.label}: peak RSS", sdk_peak, base_peak, at_most=case.rss_target
+        ),
+        *first_rows,
+    ]
+
+
+_FIRST_ROW_TARGET = 1.0  # seconds from the decoded listing to its first row on screen
+
+
+def _first_rows(case: _Case, firsts: dict[str, list[float]]) -> list[Row]:
+    """When the first row reached the terminal: from the start (beside the baseline,
+    which draws nothing before it has measured every row) and after decoding."""
+    after, worst = statistics.median(firsts["after decoding"]), max(firsts["after decoding"])
+    return [
+        time_row(
+            "7 cli",
+            f"{case.label}: first row, from start",
+            firsts["sdk"],
+            firsts["base"],
+            at_most=None,
+        ),
+        info_row(
+            "7 cli",
+            f"{case.label}: first row after the listing is decoded (median, worst)",
+            f"{after:.3f} s, {worst:.3f} s",
+            "–",
+            f"≤ {_FIRST_ROW_TARGET:.2f} s",
+            worst <= _FIRST_ROW_TARGET,
         ),
     ]

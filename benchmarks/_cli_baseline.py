@@ -31,7 +31,7 @@ def _get(url: str, token: str, ids: list[int]) -> list[dict[str, Any]]:
 
     def fetch(number_id: int) -> dict[str, Any]:
         if not hasattr(local, "conn"):
-            local.conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+            local.conn = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=30)
         local.conn.request("GET", f"{PATH}/{number_id}", headers={"Authorization": token})
         response = local.conn.getresponse()
         body = response.read()

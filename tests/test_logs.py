@@ -1,4 +1,5 @@
-"""VIRTNUM_LOG sends the virtnum logger to stderr, with personal query values masked."""
+"""VIRTNUM_LOG sends the virtnum logger to stderr, with personal query values masked;
+at DEBUG a listing also says how many records it decoded, and how long that took."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ with Client(sys.argv[2], base_url=sys.argv[1]) as client:
 """
 
 
-@pytest.mark.parametrize(("level", "lines"), [("debug", 2), ("info", 0), ("", 0), ("loud", 0)])
+@pytest.mark.parametrize(("level", "lines"), [("debug", 3), ("info", 0), ("", 0), ("loud", 0)])
 def test_virtnum_log(threaded_server: FakeServer, level: str, lines: int) -> None:
     result = subprocess.run(
         [sys.executable, "-c", SCRIPT, threaded_server.url, TOKEN],
@@ -36,4 +37,6 @@ def test_virtnum_log(threaded_server: FakeServer, level: str, lines: int) -> Non
     assert "79201234567" not in result.stderr
     if lines:
         assert "number=***&state=active -> 200 attempt=1" in logged[0]
-        assert "/numbers/virtual-number/1 -> 200" in logged[1]
+        assert " records of GET /numbers/virtual-number in " in logged[1]
+        assert logged[1].split(" virtnum DEBUG ")[1].startswith("decoded ")
+        assert "/numbers/virtual-number/1 -> 200" in logged[2]

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
+import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar, overload
 
@@ -23,6 +25,7 @@ from cattrs.v import format_exception, transform_error
 from virtnum._errors import ResponseValidationError
 from virtnum._fastdecode import Fallback, FastDecoder
 from virtnum._gc import paused_gc
+from virtnum._logs import logger
 from virtnum._payload import Payload
 from virtnum.models import (
     AVAILABLE_MOBILE_FIELDS,
@@ -297,6 +300,19 @@ def decode_one(payload: Payload, cls: type[T], *, expect_id: object = None) -> T
 def decode_list(payload: Payload, cls: type[T]) -> list[T]:
     """A response body holding a JSON array -> ``list[cls]``; bad records are named and
     the good ones kept in ``partial`` of the ResponseValidationError."""
+    if not logger.isEnabledFor(logging.DEBUG):
+        return _decode_list(payload, cls)
+    started = time.perf_counter()
+    found = _decode_list(payload, cls)
+    elapsed = (time.perf_counter() - started) * 1000
+    logger.debug(
+        "decoded %d %s records of %s %s in %.1fms",
+        *(len(found), cls.__name__, payload.method, payload.path, elapsed),
+    )
+    return found
+
+
+def _decode_list(payload: Payload, cls: type[T]) -> list[T]:
     fast = _FAST.get(cls)
     if fast is not None:
         try:
