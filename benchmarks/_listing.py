@@ -93,7 +93,7 @@ async def _one_page(client: AsyncClient, size: int) -> list[VirtualNumber]:
 
 def _decoders(raw: bytes, url: str) -> dict[str, Callable[[], Any]]:
     """Decode-only contenders on one body; the pydantic one only when it is installed."""
-    payload = Payload(raw, "GET", f"{url}{PATH}", str)
+    payload = Payload(raw, "GET", f"{url}{PATH}")
     found: dict[str, Callable[[], Any]] = {
         "sdk": lambda: decode_list(payload, VirtualNumber),
         "json": lambda: json.loads(raw),

@@ -98,7 +98,7 @@ def _decode_only(ctx: Context) -> None:
         async with aiohttp.ClientSession() as session:
             return await raw_bytes(session, ctx.url, ctx.token)
 
-    payload = Payload(asyncio.run(fetch()), "GET", f"{ctx.url}{PATH}", str)
+    payload = Payload(asyncio.run(fetch()), "GET", f"{ctx.url}{PATH}")
     profiler = cProfile.Profile()
     started = time.perf_counter()
     profiler.enable()

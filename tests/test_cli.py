@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 
@@ -254,3 +255,27 @@ def test_fake_server_command_then_outbound_csv() -> None:
     assert rows
     assert {row["state"] for row in rows} == {"active"}
     assert {row["type"] for row in rows} <= {"def", "abc"}
+
+
+def test_fake_server_command_keeps_no_request_log(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long-running `virtnum fake-server` must not grow with every request it serves:
+    nothing can read its request log, so it keeps none."""
+    import virtnum.testing
+    from virtnum.cli import CannotListenError, exit_code, main
+
+    built: list[FakeServer] = []
+
+    class Recorded(FakeServer):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            built.append(self)
+
+        async def start(self) -> None:
+            raise OSError(98, "Address already in use")
+
+    monkeypatch.setattr(virtnum.testing, "FakeServer", Recorded)
+    with pytest.raises(SystemExit) as stopped:
+        main(["fake-server", "--port", "8999"])
+    assert stopped.value.code == exit_code(CannotListenError("")) == 16
+    assert len(built) == 1
+    assert built[0]._record is False

@@ -216,6 +216,10 @@ def test_an_output_encoding_without_cyrillic_has_its_own_code(
     assert threaded_server.numbers[1]["number"] in plain.stdout
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_is_one_line_and_exit_130(threaded_server: FakeServer) -> None:
     threaded_server.faults.delay(30)
     with subprocess.Popen(
@@ -224,6 +228,9 @@ def test_ctrl_c_is_one_line_and_exit_130(threaded_server: FakeServer) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # as at a terminal: a shell without job control starts background commands (this
+        # test run, maybe) with SIGINT ignored, and a child would inherit that
+        preexec_fn=_default_sigint,
     ) as proc:
         deadline = time.monotonic() + 30
         while threaded_server.in_flight == 0 and time.monotonic() < deadline:

@@ -86,7 +86,7 @@ def _outcome(call: Any) -> Any:
 
 
 def _payload(body: bytes) -> Payload:
-    return Payload(body, "GET", "http://127.0.0.1/numbers/virtual-number", lambda: "")
+    return Payload(body, "GET", "http://127.0.0.1/numbers/virtual-number")
 
 
 def _assert_paths_agree(

@@ -7,29 +7,40 @@ does not).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping, Sequence
 
 import attrs
 from yarl import URL
 
 from virtnum._errors import ResponseValidationError
+from virtnum._redact import snippet
+from virtnum._status import request_id_of
 
 __all__ = ["Payload"]
 
 
 @attrs.frozen
 class Payload:
-    """The body bytes of a 2xx response, the request it answers, and a redacted snippet."""
+    """The body bytes of a 2xx response, the request it answers, and the secrets (as
+    the redactor's forms) that must never leave it in a snippet or a request id."""
 
     content: bytes = attrs.field(repr=False)
     method: str
     url: str
-    snippet: Callable[[], str] = attrs.field(repr=False, eq=False)
+    secrets: Sequence[str] = attrs.field(default=(), repr=False, eq=False)
     status: int = 200
     headers: Mapping[str, str] = attrs.field(factory=dict, repr=False, eq=False)
     attempts: int = 1
-    request_id: str | None = None
     elapsed: float = attrs.field(default=0.0, eq=False)  # seconds, retries included
+
+    def snippet(self) -> str:
+        """The start of the body as text, with the secrets cut out."""
+        return snippet(self.content, self.secrets)
+
+    @property
+    def request_id(self) -> str | None:
+        """The request id the server sent (secrets cut out), read when asked for."""
+        return request_id_of(self.headers, self.secrets)
 
     @property
     def path(self) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-__all__ = ["SNIPPET", "Redactor", "redacted"]
+__all__ = ["SNIPPET", "Redactor", "redacted", "snippet"]
 
 SNIPPET = 500  # characters of a body kept in an error
 
@@ -25,17 +25,21 @@ class Redactor:
         return redacted(value, self.forms(extra))
 
     def snippet(self, raw: bytes, extra: Sequence[str] = ()) -> str:
-        """The start of a body as text, secrets cut out before it is cut short (so a
-        secret straddling the cut cannot half-survive); only the prefix that can reach
-        the snippet is decoded (at most 4 bytes a character)."""
-        forms = self.forms(extra)
-        longest = max(map(len, forms), default=0)
-        text = raw[: (SNIPPET + longest) * 4].decode("utf-8", "replace")
-        return redacted(text, forms)[:SNIPPET]
+        """``snippet`` of ``raw`` without the token and ``extra``."""
+        return snippet(raw, self.forms(extra))
 
 
 def _forms(secrets: Sequence[str]) -> list[str]:
     return [form for secret in secrets for form in (secret, json.dumps(secret)[1:-1]) if form]
+
+
+def snippet(raw: bytes, forms: Sequence[str]) -> str:
+    """The start of a body as text, secrets cut out before it is cut short (so a secret
+    straddling the cut cannot half-survive); only the prefix that can reach the snippet
+    is decoded (at most 4 bytes a character)."""
+    longest = max(map(len, forms), default=0)
+    text = raw[: (SNIPPET + longest) * 4].decode("utf-8", "replace")
+    return redacted(text, forms)[:SNIPPET]
 
 
 def redacted(text: str, forms: Sequence[str]) -> str:

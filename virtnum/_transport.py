@@ -87,6 +87,8 @@ class _Shared:
 
     def __init__(self, config: TransportConfig, session: aiohttp.ClientSession | None) -> None:
         self.sessions = LoopSessions(functools.partial(_new_session, config), session)
+        # sessions the transport makes carry its headers; a caller's gets them per request
+        self.headers_in_session = session is None
         self.bucket = TokenBucket(config.rate_limit) if config.rate_limit else None
         self.limit = AdaptiveLimit(config.max_connections)
 
@@ -100,13 +102,24 @@ def _new_session(config: TransportConfig) -> aiohttp.ClientSession:
     connector = aiohttp.TCPConnector(limit=config.max_connections, ssl=config.ssl)
     # trust_env is the SDK's own (proxies only, see _proxy); aiohttp's would read netrc
     session = aiohttp.ClientSession(
-        connector=connector, trust_env=False, trace_configs=list(config.trace_configs) or None
+        connector=connector,
+        headers=_headers_for(config),
+        trust_env=False,
+        trace_configs=list(config.trace_configs) or None,
     )
     # aiohttp resends an idempotent request by itself when a reused connection drops;
     # the transport's retry loop does that instead, so every request sent is counted
     if hasattr(session, "_retry_connection"):
         session._retry_connection = False
     return session
+
+
+def _headers_for(config: TransportConfig) -> dict[str, str]:
+    return {
+        "Authorization": config.token,
+        "Content-Type": "application/json; charset=UTF-8",
+        "User-Agent": config.user_agent,
+    }
 
 
 class Transport:
@@ -123,11 +136,7 @@ class Transport:
         self.config = config
         self._redactor = Redactor(config.token)
         self._proxies = EnvProxies(config.trust_env)
-        self._headers = {
-            "Authorization": config.token,
-            "Content-Type": "application/json; charset=UTF-8",
-            "User-Agent": config.user_agent,
-        }
+        self._headers = None if self._shared.headers_in_session else _headers_for(config)
 
     def copy(self, config: TransportConfig) -> Transport:
         """A transport with other settings over the same session (it does not own it)."""
@@ -165,6 +174,7 @@ class Transport:
         retries = config.max_retries if max_retries is None else max_retries
         url = config.base_url + path
         data = None if body is None else _encode(body)
+        exchange = _Exchange(method, url, params, data, config.timeout)
         began = time.monotonic()
         attempt = charged = overloads = 0
         answer_lost = False  # the previous attempt may have been applied, its answer lost
@@ -174,14 +184,9 @@ class Transport:
             if config.hooks.on_request:
                 await config.hooks.request(RequestEvent(method, _path(url), attempt))
             started = time.monotonic()
-            outcome = await self._attempt(_Exchange(method, url, params, data, config.timeout))
+            outcome = await self._attempt(exchange)
             elapsed = time.monotonic() - started
             status = outcome[0] if isinstance(outcome, tuple) else None
-            request_id = (
-                request_id_of(outcome[1], self._redactor.forms(redact))
-                if isinstance(outcome, tuple)
-                else None
-            )
             if logger.isEnabledFor(logging.DEBUG):
                 shown = status if status is not None else type(outcome).__name__
                 logger.debug(
@@ -189,13 +194,13 @@ class Transport:
                     *(method, shown_url(url, params), shown, attempt, elapsed * 1000),
                 )
             if isinstance(outcome, tuple) and 200 <= outcome[0] < 300:
+                secrets = self._redactor.forms(redact)
                 if config.hooks.on_response:
+                    request_id = request_id_of(outcome[1], secrets)
                     event = ResponseEvent(method, _path(url), attempt, status, elapsed, request_id)
                     await config.hooks.response(event)
-                raw = outcome[2]
-                snippet = functools.partial(self._redactor.snippet, raw, redact)
-                metadata = (outcome[0], outcome[1], attempt, request_id, time.monotonic() - began)
-                return Payload(raw, method, url, snippet, *metadata)
+                metadata = (outcome[0], outcome[1], attempt, time.monotonic() - began)
+                return Payload(outcome[2], method, url, secrets, *metadata)
             error = (
                 outcome
                 if isinstance(outcome, errors.APIError)
@@ -204,6 +209,11 @@ class Transport:
             if answer_lost and method == "DELETE" and status == 404:
                 error = _unknown_delete(url)
             if config.hooks.on_response:
+                request_id = (
+                    request_id_of(outcome[1], self._redactor.forms(redact))
+                    if isinstance(outcome, tuple)
+                    else None
+                )
                 event = ResponseEvent(
                     method, _path(url), attempt, status, elapsed, request_id, type(error).__name__
                 )

@@ -244,6 +244,7 @@ def fake_server(
         port=port,
         available_mobile=available_mobile,
         activation_delay=activation_delay,
+        record_requests=False,  # nothing can read them here; kept, they would only grow
     )
 
     async def serve() -> None:
