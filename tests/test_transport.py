@@ -224,6 +224,28 @@ async def test_a_request_id_echoing_the_token_is_redacted(client: AsyncClient) -
     assert TOKEN not in repr(info.value) + str(info.value) + str(vars(info.value))
 
 
+async def test_hooks_and_raw_responses_see_the_redacted_request_id() -> None:
+    events: list[Any] = []
+    echoed = {"X-Request-Id": f"id-{TOKEN}-x"}
+    async with AsyncClient(TOKEN, base_url=BASE, max_retries=1, on_response=events.append) as api:
+        with aioresponses() as m:
+            m.get(NUMBER_1, status=503, body="busy", headers={"X-Request-Id": "first"})
+            m.get(NUMBER_1, payload=PAYLOAD, headers=echoed)
+            m.get(NUMBER_1, payload=PAYLOAD, headers=echoed)
+            m.get(NUMBER_1, payload=PAYLOAD)
+            assert (await api.numbers.get(1)).id == 1
+            raw = await api.with_raw_response.numbers.get(1)
+            bare = await api.with_raw_response.numbers.get(1)
+    assert [(e.status, e.request_id) for e in events] == [
+        (503, "first"),
+        (200, "id-[redacted]-x"),
+        (200, "id-[redacted]-x"),
+        (200, None),
+    ]
+    assert raw.request_id == "id-[redacted]-x"
+    assert bare.request_id is None
+
+
 async def test_request_id_is_none_without_header(client: AsyncClient) -> None:
     with aioresponses() as m:
         m.get(NUMBER_1, status=500, body="boom")

@@ -206,14 +206,11 @@ class Transport:
                 if isinstance(outcome, errors.APIError)
                 else status_error(method, url, *outcome, self._redactor, redact)
             )
+            # a status error carries the response's request id, already redacted
+            request_id = error.request_id if isinstance(error, errors.APIStatusError) else None
             if answer_lost and method == "DELETE" and status == 404:
                 error = _unknown_delete(url)
             if config.hooks.on_response:
-                request_id = (
-                    request_id_of(outcome[1], self._redactor.forms(redact))
-                    if isinstance(outcome, tuple)
-                    else None
-                )
                 event = ResponseEvent(
                     method, _path(url), attempt, status, elapsed, request_id, type(error).__name__
                 )
