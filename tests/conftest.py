@@ -2,18 +2,7 @@
 
 from __future__ import annotations
 
-import fcntl
-import json
-import os
-import pty
-import select
-import struct
-import subprocess
-import sys
-import termios
-import time
-from collections.abc import AsyncIterator, Iterator, Sequence
-from pathlib import Path
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
@@ -22,21 +11,7 @@ from virtnum import AsyncClient, Client
 from virtnum.testing import FakeServer
 from virtnum.testing.pytest_plugin import serving_in_thread
 
-DATA = Path(__file__).parent / "data"
-TOKEN = "secret-token-9f3b2c"
-
-
-def user_env(**extra: str) -> dict[str, str]:
-    """The environment of a user's shell for a subprocess: this machine's ``PYTHON*``
-    variables (PYTHONUNBUFFERED, PYTHONDONTWRITEBYTECODE, ...) removed, ``extra`` added."""
-    env = {name: value for name, value in os.environ.items() if not name.startswith("PYTHON")}
-    env.update(extra)
-    return env
-
-
-def load_seed(name: str) -> Any:
-    """One of the seed examples under tests/data, parsed with the stdlib json module."""
-    return json.loads((DATA / name).read_text(encoding="utf-8"))
+from ._support import TOKEN, load_seed
 
 
 @pytest.fixture
@@ -78,80 +53,3 @@ def threaded_server() -> Iterator[FakeServer]:
 def sync_client(threaded_server: FakeServer) -> Iterator[Client]:
     with Client(TOKEN, base_url=threaded_server.url) as api:
         yield api
-
-
-def run_cli(
-    server: FakeServer, *args: str, stdin: str | None = None, **env: str
-) -> subprocess.CompletedProcess[str]:
-    """``python -m virtnum ARGS`` against ``server`` in a user's environment (+ ``env``,
-    which may replace VIRTNUM_TOKEN and VIRTNUM_BASE_URL)."""
-    return subprocess.run(
-        [sys.executable, "-m", "virtnum", *args],
-        input=stdin,
-        env=user_env(**{"VIRTNUM_TOKEN": TOKEN, "VIRTNUM_BASE_URL": server.url, **env}),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
-def run_cli_on_a_terminal(
-    server: FakeServer,
-    *args: str,
-    answers: Sequence[tuple[str, str]] = (),
-    columns: int | None = None,
-) -> tuple[int, str, str]:
-    """The CLI with stdin and stderr on a pseudo-terminal: each ``(prompt, reply)`` is
-    typed once ``prompt`` has appeared. Returns the exit code, stdout and the terminal.
-    With ``columns``, stdout is on the terminal too (so in its text), that wide."""
-    primary, secondary = pty.openpty()
-    env = user_env(VIRTNUM_TOKEN=TOKEN, VIRTNUM_BASE_URL=server.url)
-    env.pop("NO_COLOR", None)
-    if columns is not None:
-        fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
-        env.pop("COLUMNS", None)
-        env.pop("LINES", None)
-    pending = list(answers)
-    drawn = b""
-    with subprocess.Popen(
-        [sys.executable, "-m", "virtnum", *args],
-        env=env,
-        stdin=secondary,
-        stdout=subprocess.PIPE if columns is None else secondary,
-        stderr=secondary,
-    ) as proc:
-        os.close(secondary)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([primary], [], [], 0.05)
-            if ready:
-                try:
-                    chunk = os.read(primary, 65536)
-                except OSError:  # the child closed the terminal
-                    break
-                drawn += chunk
-            if pending and pending[0][0].encode() in drawn:
-                os.write(primary, pending.pop(0)[1].encode())
-            elif not ready and proc.poll() is not None:
-                break
-        stdout = "" if proc.stdout is None else proc.stdout.read().decode()
-        code = proc.wait(timeout=60)
-    os.close(primary)
-    return code, stdout, drawn.decode(errors="replace")
-
-
-def run_readme_bash(
-    block: str, server: FakeServer, cwd: Path, **extra: str
-) -> subprocess.CompletedProcess[str]:
-    """A README bash block in a user's shell, pointed at ``server`` instead of
-    ``virtnum fake-server`` on port 8000 (its URL and token swapped in)."""
-    script = block.replace("http://127.0.0.1:8000", server.url).replace("fake-token", TOKEN)
-    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
-    return subprocess.run(
-        ["bash", "-euo", "pipefail", "-c", script],
-        cwd=cwd,
-        env=user_env(PATH=path, **extra),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )

@@ -18,7 +18,7 @@ import pytest
 from virtnum import AsyncClient, Filter, InvalidArgumentTypeError, NotFoundError
 from virtnum.testing import FakeServer
 
-from .conftest import TOKEN
+from ._support import TOKEN
 
 # What a row expects: a plain ValueError (the value is wrong), an InvalidArgumentTypeError
 # (the type is wrong), or a TypeError that need not also be a ValueError.

@@ -16,7 +16,7 @@ from virtnum import (
     WaitTimeoutError,
 )
 
-from .conftest import TOKEN
+from ._support import TOKEN
 
 
 def _errors() -> list[Exception]:

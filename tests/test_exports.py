@@ -76,7 +76,7 @@ def test_library_does_not_import_cli_or_testing() -> None:
     import subprocess
     import sys
 
-    from .conftest import user_env
+    from ._support import user_env
 
     code = (
         "import sys, virtnum; "

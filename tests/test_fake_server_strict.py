@@ -16,7 +16,7 @@ from yarl import URL
 from virtnum import AsyncClient, Purpose
 from virtnum.testing import FakeServer
 
-from .conftest import TOKEN
+from ._support import TOKEN
 
 HEADERS = {"Authorization": TOKEN}
 PATH = "/numbers/virtual-number"

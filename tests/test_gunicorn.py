@@ -22,7 +22,7 @@ import pytest
 from virtnum import Client
 from virtnum.testing import FakeServer
 
-from .conftest import TOKEN, user_env
+from ._support import TOKEN, user_env
 
 APP = """
 import os

@@ -14,7 +14,7 @@ import pytest
 from virtnum import AsyncClient, Client, VirtnumError
 from virtnum.testing import FakeServer
 
-from .conftest import TOKEN, user_env
+from ._support import TOKEN, user_env
 
 FORK = """
 import os, signal, sys

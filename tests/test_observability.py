@@ -18,7 +18,7 @@ from virtnum import (
 )
 from virtnum.testing import FakeServer
 
-from .conftest import TOKEN
+from ._support import TOKEN
 
 
 async def test_hooks_see_every_attempt_sync_and_async(server: FakeServer) -> None:

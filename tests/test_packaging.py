@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import user_env
+from ._support import user_env
 
 ROOT = Path(__file__).parent.parent
 

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .conftest import user_env
+from ._support import user_env
 
 ROOT = Path(__file__).parent.parent
 

@@ -11,7 +11,7 @@ import pytest
 
 from virtnum.testing import FakeServer
 
-from .conftest import TOKEN, run_readme_bash, user_env
+from ._support import TOKEN, run_readme_bash, user_env
 
 ROOT = Path(__file__).parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

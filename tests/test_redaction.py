@@ -30,8 +30,7 @@ from virtnum import (
     VirtualNumber,
 )
 from virtnum.testing import FakeServer, synthetic_numbers
-
-from .conftest import serving_in_thread
+from virtnum.testing.pytest_plugin import serving_in_thread
 
 TOKEN = "tok-SECRET-7c1e"
 PASSWORD = "pw-SECRET-55aa"

@@ -21,8 +21,9 @@ from virtnum import (
 )
 from virtnum._convert import structure_one
 from virtnum.testing import FakeServer
+from virtnum.testing.pytest_plugin import serving_in_thread
 
-from .conftest import TOKEN, serving_in_thread
+from ._support import TOKEN
 
 SOAK_NUMBERS = 2_000
 

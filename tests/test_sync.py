@@ -14,7 +14,7 @@ from virtnum import Client, NotFoundError, VirtnumError, VirtualNumber
 from virtnum._convert import structure_one
 from virtnum.testing import FakeServer
 
-from .conftest import TOKEN
+from ._support import TOKEN
 
 
 def portal_threads() -> list[threading.Thread]:
@@ -165,8 +165,9 @@ def test_closing_while_threads_wait_gives_each_a_virtnum_error() -> None:
 
     from virtnum import VirtnumError
     from virtnum.testing import FakeServer
+    from virtnum.testing.pytest_plugin import serving_in_thread
 
-    from .conftest import TOKEN, serving_in_thread
+    from ._support import TOKEN
 
     with serving_in_thread(FakeServer(20, token=TOKEN)) as server:
         server.faults.delay(5.0)

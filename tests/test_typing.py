@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .conftest import user_env
+from ._support import user_env
 
 USER_SCRIPT = """
 import asyncio

@@ -20,9 +20,9 @@ from virtnum.cli import EXIT_CODES, CannotListenError, OutputEncodingError
 from virtnum.cli._common import ca_context
 from virtnum.testing import FakeServer
 
-from .conftest import DATA, TOKEN, run_cli, user_env
+from .._support import DATA, TOKEN, run_cli, user_env
 
-README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+README = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
 CODES = {cls: code for cls, code in EXIT_CODES}
 CA = str(DATA / "test-ca.pem")
 

@@ -18,7 +18,7 @@ from virtnum.cli._cells import Kind, Target, cell, kind_of, row_maker
 from virtnum.cli._format import Columns, render
 from virtnum.models import VIRTUAL_NUMBER_FIELDS
 
-from .test_fastdecode import records
+from .._strategies import records
 
 FIELDS = st.lists(st.sampled_from(VIRTUAL_NUMBER_FIELDS), min_size=1, max_size=8, unique=True)
 
