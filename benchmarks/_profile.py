@@ -21,8 +21,8 @@ import virtnum
 from benchmarks._baseline import PATH, gather_limited, raw_bytes, sequential
 from benchmarks._measure import Context, log
 from virtnum import AsyncClient, Client, VirtualNumber
-from virtnum._convert import decode_list
-from virtnum._payload import Payload
+from virtnum._decode.converter import decode_list
+from virtnum._http.payload import Payload
 
 __all__ = ["profile"]
 

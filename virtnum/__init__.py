@@ -2,7 +2,7 @@
 
 from virtnum import _logs
 from virtnum._client import NOT_GIVEN, AsyncClient
-from virtnum._convert import to_dict
+from virtnum._decode.converter import to_dict
 from virtnum._errors import (
     APIConnectionError,
     APIError,
@@ -20,7 +20,7 @@ from virtnum._errors import (
     VirtnumError,
     WaitTimeoutError,
 )
-from virtnum._hooks import RequestEvent, ResponseEvent
+from virtnum._http.hooks import RequestEvent, ResponseEvent
 from virtnum._sync import Client
 from virtnum._version import __version__
 from virtnum.filters import Filter

@@ -13,8 +13,8 @@ import attrs
 
 from virtnum._credentials import resolve
 from virtnum._errors import InvalidArgumentTypeError, VirtnumError
-from virtnum._hooks import Hooks, RequestEvent, ResponseEvent, check_hooks
-from virtnum._transport import Transport, TransportConfig
+from virtnum._http.hooks import Hooks, RequestEvent, ResponseEvent, check_hooks
+from virtnum._http.transport import Transport, TransportConfig
 from virtnum._types import NOT_GIVEN, NotGiven
 from virtnum._validate import (
     check_base_url,

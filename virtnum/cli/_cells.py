@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from virtnum._convert import converter
+from virtnum._decode.converter import converter
 
 __all__ = ["Kind", "Target", "cell", "kind_of", "row_maker"]
 

@@ -12,7 +12,7 @@ import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
 from typing import Any, Concatenate, Generic, ParamSpec, Protocol, TypeVar
 
-from virtnum._pagination import PageIterator
+from virtnum.resources._pagination import PageIterator
 
 __all__ = ["BlockingResource", "Bridge", "blocking", "blocking_iter"]
 

@@ -15,7 +15,7 @@ from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
 import attrs
 
 from virtnum._errors import ResponseValidationError
-from virtnum._payload import Payload
+from virtnum._http.payload import Payload
 
 __all__ = ["RawResource", "RawResponse", "raw"]
 

@@ -9,11 +9,10 @@ from typing import Any, Literal, overload
 
 import attrs
 
-from virtnum._convert import decode_list, decode_one
+from virtnum._decode.converter import decode_list, decode_one
 from virtnum._errors import APIError
-from virtnum._pagination import PageIterator
-from virtnum._payload import Payload
-from virtnum._transport import Transport
+from virtnum._http.payload import Payload
+from virtnum._http.transport import Transport
 from virtnum._types import NOT_GIVEN, NotGiven
 from virtnum._validate import check_id, check_ids, check_positive_int, wrong_type
 from virtnum.filters import Filter
@@ -25,6 +24,7 @@ from virtnum.resources._bodies import (
     sip_registration_body,
     update_body,
 )
+from virtnum.resources._pagination import PageIterator
 from virtnum.resources._waiting import check_seconds, check_states, poll_state
 
 __all__ = ["OUTBOUND", "AsyncNumbers", "Numbers"]

@@ -19,7 +19,7 @@ from virtnum import (
     State,
     VirtualNumber,
 )
-from virtnum._convert import structure_list, structure_one, unstructure
+from virtnum._decode.converter import structure_list, structure_one, unstructure
 from virtnum.models import VIRTUAL_NUMBER_FIELDS
 
 SECRET_VALUE = "79990001122"

@@ -7,10 +7,10 @@ import asyncio
 import pytest
 
 from virtnum import AsyncClient, RateLimitError
-from virtnum._overload import AdaptiveLimit
+from virtnum._http.overload import AdaptiveLimit
 from virtnum.testing import FakeServer
 
-from ._support import TOKEN
+from .._support import TOKEN
 
 
 async def test_get_many_against_a_server_that_takes_eight_at_once() -> None:

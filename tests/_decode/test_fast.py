@@ -10,12 +10,12 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from virtnum import AvailableMobileNumber, ResponseValidationError, VirtualNumber
-from virtnum._convert import _FAST, decode_list, decode_one, structure_list, structure_one
-from virtnum._fastdecode import Fallback
-from virtnum._payload import Payload
+from virtnum._decode.converter import _FAST, decode_list, decode_one, structure_list, structure_one
+from virtnum._decode.fast import Fallback
+from virtnum._http.payload import Payload
 
-from ._strategies import ANY_JSON, ENUM_VALUES, UNKNOWN_KEYS, records
-from ._support import load_seed
+from .._strategies import ANY_JSON, ENUM_VALUES, UNKNOWN_KEYS, records
+from .._support import load_seed
 
 FAST = _FAST[VirtualNumber]
 

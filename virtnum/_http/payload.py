@@ -13,8 +13,8 @@ import attrs
 from yarl import URL
 
 from virtnum._errors import ResponseValidationError
-from virtnum._redact import snippet
-from virtnum._status import request_id_of
+from virtnum._http.failures import request_id_of
+from virtnum._http.redact import snippet
 
 __all__ = ["Payload"]
 

@@ -16,7 +16,7 @@ from aioresponses import core as aioresponses_core
 from yarl import URL
 
 import virtnum
-import virtnum._transport as transport_module
+import virtnum._http.transport as transport_module
 from virtnum import (
     APIConnectionError,
     APIError,
@@ -491,7 +491,7 @@ async def test_retry_after_cap_is_configurable(sleeps: list[float]) -> None:
 
 
 async def test_many_retries_end_in_api_error(sleeps: list[float]) -> None:
-    """Past attempt 1024 the backoff power overflows (virtnum/_retry.py backoff_delay):
+    """Past attempt 1024 the backoff power overflows (virtnum/_http/retry.py backoff_delay):
     the caller must still get an APIConnectionError, not an OverflowError."""
     async with AsyncClient(TOKEN, base_url=BASE, max_retries=1100) as api:
         with aioresponses() as m:

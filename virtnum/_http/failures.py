@@ -1,17 +1,21 @@
-"""A non-2xx answer as the typed error of its status, with hints and redacted details."""
+"""A failed request in words a user can act on: a non-2xx status as its typed error, a
+broken connection as where and why, with every secret cut out of the details.
+"""
 
 from __future__ import annotations
 
+import ssl
 import time
 from collections.abc import Mapping, Sequence
 
+import aiohttp
 from yarl import URL
 
 from virtnum import _errors as errors
-from virtnum._redact import Redactor, redacted
-from virtnum._retry import parse_retry_after
+from virtnum._http.redact import Redactor, redacted
+from virtnum._http.retry import parse_retry_after
 
-__all__ = ["request_id_of", "status_error"]
+__all__ = ["TLS_FAILURE", "describe", "request_id_of", "status_error"]
 
 _STATUS_ERRORS: dict[int, type[errors.APIStatusError]] = {
     400: errors.BadRequestError,
@@ -64,3 +68,33 @@ def status_error(
         request_id=request_id_of(headers, redactor.forms(redact)),
         retry_after=parse_retry_after(headers.get("Retry-After"), now=time.time()),
     )
+
+
+TLS_FAILURE = "TLS/certificate failure"
+
+
+def describe(exc: BaseException, url: str) -> tuple[str, str, str]:
+    """``(where, reason, detail)`` for a failed connection to ``url``."""
+    target = URL(url)
+    where = f"{target.host}:{target.port}"
+    return where, _reason(exc), f"{type(exc).__name__}: {exc}"[:500]
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, aiohttp.ClientConnectorDNSError):
+        return "name not resolved"
+    if isinstance(exc, aiohttp.ClientSSLError | ssl.SSLError | aiohttp.ServerFingerprintMismatch):
+        return TLS_FAILURE
+    if isinstance(exc, aiohttp.ClientProxyConnectionError):
+        return "the proxy could not be reached"
+    if isinstance(exc, aiohttp.ServerDisconnectedError):
+        return "the server closed the connection"
+    cause = getattr(exc, "os_error", None) or exc
+    if isinstance(cause, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(cause, ConnectionResetError | aiohttp.ClientConnectionResetError):
+        return "connection reset"
+    if isinstance(cause, ssl.SSLError):
+        return TLS_FAILURE
+    strerror = getattr(cause, "strerror", None)
+    return strerror.lower() if isinstance(strerror, str) and strerror else type(exc).__name__

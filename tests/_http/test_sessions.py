@@ -10,7 +10,7 @@ import pytest
 from virtnum import AsyncClient, VirtnumError
 from virtnum.testing import FakeServer
 
-from ._support import TOKEN, user_env
+from .._support import TOKEN, user_env
 
 SCRIPT = """
 import asyncio, gc, os, sys, threading, warnings

@@ -21,19 +21,18 @@ import msgspec
 from yarl import URL
 
 from virtnum import _errors as errors
-from virtnum._body import TooLarge, read_body
-from virtnum._diagnose import TLS_FAILURE, describe
-from virtnum._hooks import Hooks, RequestEvent, ResponseEvent
+from virtnum._http.body import TooLarge, read_body
+from virtnum._http.failures import TLS_FAILURE, describe, request_id_of, status_error
+from virtnum._http.hooks import Hooks, RequestEvent, ResponseEvent
+from virtnum._http.overload import AdaptiveLimit
+from virtnum._http.payload import Payload
+from virtnum._http.proxy import EnvProxies
+from virtnum._http.ratelimit import TokenBucket
+from virtnum._http.redact import Redactor
+from virtnum._http.redirects import same_origin_target
+from virtnum._http.retry import backoff_delay, overload_delay, should_retry
+from virtnum._http.sessions import LoopSessions
 from virtnum._logs import logger, shown_url
-from virtnum._overload import AdaptiveLimit
-from virtnum._payload import Payload
-from virtnum._proxy import EnvProxies
-from virtnum._ratelimit import TokenBucket
-from virtnum._redact import Redactor
-from virtnum._redirects import same_origin_target
-from virtnum._retry import backoff_delay, overload_delay, should_retry
-from virtnum._sessions import LoopSessions
-from virtnum._status import request_id_of, status_error
 
 __all__ = ["Transport", "TransportConfig"]
 

@@ -19,11 +19,11 @@ from virtnum import (
     ResponseValidationError,
     VirtualNumber,
 )
-from virtnum._convert import structure_one
+from virtnum._decode.converter import structure_one
 from virtnum.testing import FakeServer
 from virtnum.testing.pytest_plugin import serving_in_thread
 
-from ._support import TOKEN
+from .._support import TOKEN
 
 SOAK_NUMBERS = 2_000
 

@@ -1,4 +1,4 @@
-"""virtnum._gc.paused_gc: off inside the block for large work, restored after."""
+"""virtnum._decode.gc.paused_gc: off inside the block for large work, restored after."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import gc
 
 import pytest
 
-from virtnum._gc import paused_gc
+from virtnum._decode.gc import paused_gc
 
 
 def test_pauses_and_restores_for_large_work() -> None:

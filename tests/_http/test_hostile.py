@@ -21,7 +21,7 @@ from virtnum import (
 )
 from virtnum.testing import FakeServer
 
-from ._support import TOKEN
+from .._support import TOKEN
 
 DEEP = b"[" * 200_000 + b"]" * 200_000
 

@@ -22,11 +22,11 @@ from cattrs.errors import IterableValidationError, IterableValidationNote
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 from cattrs.v import format_exception, transform_error
 
+from virtnum._decode.fast import Fallback, FastDecoder
+from virtnum._decode.gc import paused_gc
 from virtnum._errors import ResponseValidationError
-from virtnum._fastdecode import Fallback, FastDecoder
-from virtnum._gc import paused_gc
+from virtnum._http.payload import Payload
 from virtnum._logs import logger
-from virtnum._payload import Payload
 from virtnum.models import (
     AVAILABLE_MOBILE_FIELDS,
     TOLERANT_ENUMS,

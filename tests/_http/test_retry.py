@@ -8,7 +8,7 @@ import math
 
 import pytest
 
-from virtnum._retry import (
+from virtnum._http.retry import (
     BACKOFF_BASE,
     BACKOFF_CAP,
     RETRYABLE_STATUSES,

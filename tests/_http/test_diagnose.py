@@ -10,7 +10,7 @@ import pytest
 from virtnum import APIConnectionError, AsyncClient
 from virtnum.testing import FakeServer
 
-from ._support import TOKEN
+from .._support import TOKEN
 
 
 def _closed_port() -> int:

@@ -9,7 +9,7 @@ import pytest
 from virtnum import AsyncClient
 from virtnum.testing import FakeServer
 
-from ._support import TOKEN
+from .._support import TOKEN
 
 RATE = 20.0
 

@@ -10,7 +10,7 @@ import pytest
 from virtnum import APIError, AsyncClient, ResponseTooLargeError
 from virtnum.testing import FakeServer
 
-from ._support import TOKEN, user_env
+from .._support import TOKEN, user_env
 
 MB = 1 << 20
 

@@ -1,0 +1,2 @@
+"""Response bytes -> models: msgspec straight into the attrs classes, cattrs as the
+fallback that names each bad value's JSON path."""
