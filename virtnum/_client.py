@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import platform
 import ssl as ssl_module
 from collections.abc import Awaitable, Callable, Sequence
 from types import TracebackType
@@ -12,58 +11,30 @@ import aiohttp
 import attrs
 
 from virtnum._credentials import resolve
-from virtnum._errors import InvalidArgumentTypeError, VirtnumError
-from virtnum._http.hooks import Hooks, RequestEvent, ResponseEvent, check_hooks
-from virtnum._http.transport import Transport, TransportConfig
-from virtnum._types import NOT_GIVEN, NotGiven
-from virtnum._validate import (
-    check_base_url,
-    check_bool,
-    check_non_negative_int,
-    check_positive_int,
-    check_positive_number,
-    check_proxy,
-    check_size,
-    check_ssl,
-    check_timeout,
-    check_token,
+from virtnum._errors import VirtnumError
+from virtnum._http.config import (
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_MAX_RESPONSE_SIZE,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_RETRY_AFTER_CAP,
+    DEFAULT_TIMEOUT,
+    TransportConfig,
 )
-from virtnum._version import __version__
+from virtnum._http.hooks import RequestEvent, ResponseEvent
+from virtnum._http.transport import Transport
+from virtnum._types import NOT_GIVEN, NotGiven
+from virtnum._validate import check_optional_str, wrong_type
 from virtnum.resources._raw_numbers import RawNumbers
 from virtnum.resources.numbers import AsyncNumbers
 
 __all__ = ["DEFAULT_BASE_URL", "NOT_GIVEN", "AsyncClient"]
 
 DEFAULT_BASE_URL = "https://simple-api.cp.megafon.ru"
-USER_AGENT = (
-    f"virtnum/{__version__} (python/{platform.python_version()}; aiohttp/{aiohttp.__version__})"
-)
-
-
-def _timeout(total: float | None, connect: float | None) -> aiohttp.ClientTimeout:
-    return aiohttp.ClientTimeout(
-        total=check_timeout(total, "timeout"), connect=check_timeout(connect, "connect_timeout")
-    )
-
-
-def _cap(value: float | None) -> float:
-    """The longest Retry-After worth waiting for; None means any."""
-    seconds = check_timeout(value, "retry_after_cap")
-    return float("inf") if seconds is None else seconds
-
 
 #: ``on_request`` and ``on_response`` hooks: sync or async callables of one event record.
 RequestHook = Callable[[RequestEvent], Awaitable[None] | None]
 ResponseHook = Callable[[ResponseEvent], Awaitable[None] | None]
-
-
-def _trace_configs(value: Any) -> tuple[aiohttp.TraceConfig, ...]:
-    if value is None:
-        return ()
-    configs = tuple(value) if isinstance(value, Sequence) else None
-    if configs is None or not all(isinstance(c, aiohttp.TraceConfig) for c in configs):
-        raise InvalidArgumentTypeError("trace_configs must be a list of aiohttp.TraceConfig")
-    return configs
 
 
 class WithRawResponse:
@@ -98,52 +69,47 @@ class AsyncClient:
         *,
         profile: str | None = None,
         base_url: str | None = None,
-        timeout: float | None = 30.0,
-        connect_timeout: float | None = 10.0,
-        max_retries: int = 2,
-        retry_after_cap: float = 60.0,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        connect_timeout: float | None = DEFAULT_CONNECT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        retry_after_cap: float | None = DEFAULT_RETRY_AFTER_CAP,
         retry_post: bool = False,
         session: aiohttp.ClientSession | None = None,
         follow_redirects: bool = False,
         trust_env: bool = False,
         allow_insecure_http: bool = False,
-        max_connections: int = 100,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
         proxy: str | None = None,
         ssl: ssl_module.SSLContext | bool = True,
-        max_response_size: int | None = 256 << 20,
+        max_response_size: int | None = DEFAULT_MAX_RESPONSE_SIZE,
         rate_limit: float | None = None,
         on_request: RequestHook | Sequence[RequestHook] | None = None,
         on_response: ResponseHook | Sequence[ResponseHook] | None = None,
         trace_configs: Sequence[aiohttp.TraceConfig] | None = None,
     ) -> None:
-        if profile is not None and not isinstance(profile, str):
-            raise InvalidArgumentTypeError("profile must be a str")
+        check_optional_str(profile, "profile", "a str")
         token, base_url = resolve(token, base_url, profile)
-        base_url = base_url or DEFAULT_BASE_URL
         if session is not None and not isinstance(session, aiohttp.ClientSession):
-            raise TypeError("session must be an aiohttp.ClientSession")
+            raise wrong_type("session", "an aiohttp.ClientSession", session)
         config = TransportConfig(
-            base_url=check_base_url(
-                base_url,
-                allow_insecure_http=check_bool(allow_insecure_http, "allow_insecure_http"),
-            ),
-            token=check_token(token),
-            user_agent=USER_AGENT,
-            timeout=_timeout(timeout, connect_timeout),
-            max_retries=check_non_negative_int(max_retries, "max_retries"),
-            retry_after_cap=_cap(retry_after_cap),
-            retry_non_idempotent=check_bool(retry_post, "retry_post"),
-            follow_redirects=check_bool(follow_redirects, "follow_redirects"),
-            trust_env=check_bool(trust_env, "trust_env"),
-            max_connections=check_positive_int(max_connections, "max_connections"),
-            proxy=check_proxy(proxy),
-            ssl=check_ssl(ssl),
-            max_response_size=check_size(max_response_size, "max_response_size"),
-            rate_limit=check_positive_number(rate_limit, "rate_limit", "requests per second"),
-            hooks=Hooks(
-                check_hooks(on_request, "on_request"), check_hooks(on_response, "on_response")
-            ),
-            trace_configs=_trace_configs(trace_configs),
+            base_url=base_url or DEFAULT_BASE_URL,
+            token=token,
+            timeout=timeout,
+            connect_timeout=connect_timeout,
+            max_retries=max_retries,
+            retry_after_cap=retry_after_cap,
+            retry_post=retry_post,
+            follow_redirects=follow_redirects,
+            trust_env=trust_env,
+            allow_insecure_http=allow_insecure_http,
+            max_connections=max_connections,
+            proxy=proxy,
+            ssl=ssl,
+            max_response_size=max_response_size,
+            rate_limit=rate_limit,
+            on_request=on_request,
+            on_response=on_response,
+            trace_configs=trace_configs,
         )
         self._bind(Transport(config, session=session))
 
@@ -162,7 +128,7 @@ class AsyncClient:
 
     @property
     def timeout(self) -> aiohttp.ClientTimeout:
-        return self._transport.config.timeout
+        return self._transport.config.client_timeout
 
     def with_options(
         self,
@@ -174,20 +140,16 @@ class AsyncClient:
     ) -> Self:
         """A client sharing this one's session with some options changed (per call use:
         ``await client.with_options(max_retries=5).numbers.get(1)``). Closing it is a no-op."""
-        config = self._transport.config
-        current = config.timeout
-        changes: dict[str, Any] = {
-            "timeout": _timeout(
-                current.total if timeout is NOT_GIVEN else timeout,
-                current.connect if connect_timeout is NOT_GIVEN else connect_timeout,
-            )
+        given: dict[str, Any] = {
+            "timeout": timeout,
+            "connect_timeout": connect_timeout,
+            "max_retries": max_retries,
+            "retry_post": retry_post,
         }
-        if max_retries is not NOT_GIVEN:
-            changes["max_retries"] = check_non_negative_int(max_retries, "max_retries")
-        if retry_post is not NOT_GIVEN:
-            changes["retry_non_idempotent"] = check_bool(retry_post, "retry_post")
+        changes = {name: value for name, value in given.items() if value is not NOT_GIVEN}
+        config = attrs.evolve(self._transport.config, **changes)  # checked again there
         clone = object.__new__(type(self))
-        clone._bind(self._transport.copy(attrs.evolve(config, **changes)))
+        clone._bind(self._transport.copy(config))
         return clone
 
     @property

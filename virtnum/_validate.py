@@ -16,13 +16,16 @@ __all__ = [
     "check_bool",
     "check_id",
     "check_ids",
+    "check_non_negative_int",
     "check_optional_str",
     "check_positive_int",
     "check_positive_number",
     "check_proxy",
     "check_size",
     "check_ssl",
+    "check_timeout",
     "check_token",
+    "refuse_plain_http",
     "wrong_type",
 ]
 
@@ -141,11 +144,8 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def check_base_url(value: Any, *, allow_insecure_http: bool) -> str:
-    """An absolute http(s) URL without query or fragment, returned without trailing '/'.
-
-    Plain http is allowed only to loopback hosts unless the caller opts in.
-    """
+def check_base_url(value: Any) -> str:
+    """An absolute http(s) URL without query or fragment, returned without trailing '/'."""
     if not isinstance(value, str):
         raise wrong_type("base_url", "a str", value)
     url = URL(value)
@@ -153,9 +153,14 @@ def check_base_url(value: Any, *, allow_insecure_http: bool) -> str:
         raise ValueError("base_url must be an absolute URL: https://host[/prefix]")
     if url.query_string or url.fragment or url.user or url.password:
         raise ValueError("base_url must not carry a query, a fragment or credentials")
-    if url.scheme == "http" and not allow_insecure_http and not _is_loopback(url.host):
+    return str(url).rstrip("/")
+
+
+def refuse_plain_http(base_url: str) -> None:
+    """Plain http only to loopback hosts: elsewhere the token would travel unencrypted."""
+    url = URL(base_url)
+    if url.scheme == "http" and not _is_loopback(url.host or ""):
         raise ValueError(
             "base_url uses plain http to a non-loopback host: the token would travel "
             "unencrypted; use https, or pass allow_insecure_http=True"
         )
-    return str(url).rstrip("/")

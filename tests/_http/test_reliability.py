@@ -226,7 +226,7 @@ async def test_cancelling_a_caller_leaves_nothing_behind(server: FakeServer) -> 
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
-        connector = client._transport._shared.session.connector  # type: ignore[union-attr]
+        connector = client._transport.session.connector  # type: ignore[union-attr]
         assert connector is not None
         assert len(connector._acquired) == 0
         assert (await client.numbers.get(2)).id == 2  # the client still works
@@ -238,7 +238,7 @@ async def test_get_many_cancels_in_flight_requests_on_failure(server: FakeServer
     async with AsyncClient(TOKEN, base_url=server.url) as client:
         with pytest.raises(NotFoundError):
             await client.numbers.get_many([1, 2, 3, 4, 5, 6, 7, 999], concurrency=8)
-        connector = client._transport._shared.session.connector  # type: ignore[union-attr]
+        connector = client._transport.session.connector  # type: ignore[union-attr]
         assert connector is not None
         assert len(connector._acquired) == 0  # the hanging seven were abandoned
         assert server.in_flight == 7  # ...while the server was still sitting on them

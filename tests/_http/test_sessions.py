@@ -60,7 +60,7 @@ def test_one_client_from_successive_runs_and_threads(threaded_server: FakeServer
 async def test_close_closes_this_loops_session(threaded_server: FakeServer) -> None:
     client = AsyncClient(TOKEN, base_url=threaded_server.url)
     await client.numbers.get(1)
-    session = client._transport._shared.session
+    session = client._transport.session
     assert session is not None
     assert not session.closed
     await client.close()

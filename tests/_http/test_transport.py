@@ -16,7 +16,6 @@ from aioresponses import core as aioresponses_core
 from yarl import URL
 
 import virtnum
-import virtnum._http.transport as transport_module
 from virtnum import (
     APIConnectionError,
     APIError,
@@ -33,6 +32,7 @@ from virtnum import (
     VirtnumError,
     VirtualNumber,
 )
+from virtnum._http.transport import Transport
 
 TOKEN = "tok-SECRET-123"
 BASE = "https://api.test"
@@ -68,13 +68,13 @@ async def client() -> AsyncIterator[AsyncClient]:
 
 @pytest.fixture
 def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Replace the transport's asyncio.sleep with a recording no-op (nothing else)."""
+    """The transport's pause between attempts, as a recording no-op."""
     delays: list[float] = []
 
     async def fake_sleep(delay: float) -> None:
         delays.append(delay)
 
-    monkeypatch.setattr(transport_module, "asyncio", SimpleNamespace(sleep=fake_sleep))
+    monkeypatch.setattr(Transport, "sleep", fake_sleep)
     return delays
 
 
@@ -794,9 +794,9 @@ async def test_with_options_changes_only_the_copy(sleeps: list[float]) -> None:
         assert info.value.attempts == 1
         assert len(sleeps) == 1
         # one session for both
-        session = retrying._transport._shared.session
+        session = retrying._transport.session
         assert session is not None
-        assert api._transport._shared.session is session
+        assert api._transport.session is session
         assert retrying._transport._shared is api._transport._shared
     finally:
         await api.close()

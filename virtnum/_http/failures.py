@@ -15,7 +15,14 @@ from virtnum import _errors as errors
 from virtnum._http.redact import Redactor, redacted
 from virtnum._http.retry import parse_retry_after
 
-__all__ = ["TLS_FAILURE", "describe", "request_id_of", "status_error"]
+__all__ = [
+    "TLS_FAILURE",
+    "connection_failure",
+    "describe",
+    "path_of",
+    "request_id_of",
+    "status_error",
+]
 
 _STATUS_ERRORS: dict[int, type[errors.APIStatusError]] = {
     400: errors.BadRequestError,
@@ -53,7 +60,7 @@ def status_error(
         errors.InternalServerError if status >= 500 else errors.APIStatusError
     )
     text = redactor.snippet(raw, redact)
-    message = f"{method} {URL(url).path} failed with status {status}"
+    message = f"{method} {path_of(url)} failed with status {status}"
     hint = _STATUS_HINTS.get(status)
     if hint:
         message += f": {hint}"
@@ -98,3 +105,30 @@ def _reason(exc: BaseException) -> str:
         return TLS_FAILURE
     strerror = getattr(cause, "strerror", None)
     return strerror.lower() if isinstance(strerror, str) and strerror else type(exc).__name__
+
+
+def connection_failure(
+    exc: BaseException, method: str, url: str, redactor: Redactor
+) -> errors.APIConnectionError:
+    """The error for an exchange that produced no usable answer (timeout, cut-short
+    body, refused, reset, TLS, ...); aiohttp's own text is kept, redacted, as ``detail``."""
+    shown = f"{method} {path_of(url)}"
+    if isinstance(exc, TimeoutError | aiohttp.ServerTimeoutError):
+        return errors.APITimeoutError(f"{shown} timed out", method=method, url=url)
+    if isinstance(exc, aiohttp.ClientPayloadError):
+        return errors.APIConnectionError(
+            f"{shown}: the response body was cut short", method=method, url=url
+        )
+    where, reason, detail = describe(exc, url)
+    return errors.APIConnectionError(
+        f"{shown}: connection failed: {where}: {reason} ({type(exc).__name__})",
+        method=method,
+        url=url,
+        reason=reason,
+        detail=redactor.text(detail),
+    )
+
+
+def path_of(url: str) -> str:
+    """The path of a URL without its query string (which may carry personal data)."""
+    return URL(url).path

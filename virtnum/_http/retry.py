@@ -1,15 +1,32 @@
-"""The retry policy as pure functions: whether to retry, and how long to wait first."""
+"""The retry policy as pure functions: whether to retry, and how long to wait first.
+
+``next_step`` is the one decision the request loop asks after a failed attempt; it
+needs no network, so every rule (backoff, Retry-After and its cap, overload pauses,
+the lost DELETE answer, what retrying cannot help) is tested on plain values.
+"""
 
 from __future__ import annotations
 
 import datetime
 import email.utils
+import enum
 import random
 from collections.abc import Callable
 
+import attrs
+
 __all__ = [
+    "MAX_OVERLOAD_RETRIES",
     "RETRYABLE_STATUSES",
+    "Failure",
+    "Retry",
+    "RetryPolicy",
+    "Stop",
+    "Tries",
     "backoff_delay",
+    "is_retryable",
+    "next_step",
+    "outcome_unknown",
     "overload_delay",
     "parse_retry_after",
     "should_retry",
@@ -20,6 +37,16 @@ RETRYABLE_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 8.0
+#: A 429 without Retry-After is the server saying "fewer at once": the overload limit
+#: adapts, and such retries do not count against max_retries, up to this many per call.
+MAX_OVERLOAD_RETRIES = 8
+
+
+def is_retryable(method: str, status: int | None, *, retry_non_idempotent: bool = False) -> bool:
+    """Whether a failure of this kind deserves another try at all, attempts aside."""
+    if method.upper() not in _IDEMPOTENT and not retry_non_idempotent:
+        return False
+    return status is None or status in RETRYABLE_STATUSES
 
 
 def should_retry(
@@ -36,9 +63,7 @@ def should_retry(
     """
     if attempt > max_retries:
         return False
-    if method.upper() not in _IDEMPOTENT and not retry_non_idempotent:
-        return False
-    return status is None or status in RETRYABLE_STATUSES
+    return is_retryable(method, status, retry_non_idempotent=retry_non_idempotent)
 
 
 def overload_delay(overloads: int, *, rng: Callable[[], float] = random.random) -> float:
@@ -86,3 +111,92 @@ def backoff_delay(
         return retry_after
     exponential: float = min(cap, base * 2.0 ** min(attempt - 1, 64))
     return exponential * (0.5 + 0.5 * rng())
+
+
+@attrs.frozen
+class RetryPolicy:
+    """The client's retry options."""
+
+    max_retries: int
+    retry_after_cap: float = float("inf")
+    retry_non_idempotent: bool = False
+
+
+@attrs.frozen
+class Failure:
+    """What the decision needs to know of a failed attempt.
+
+    ``status`` is None when no answer came (``answer_lost``: the request may have been
+    applied); ``hopeless`` when retrying cannot help (body over the size cap, TLS).
+    """
+
+    status: int | None
+    retry_after: float | None = None
+    overloaded: bool = False
+    answer_lost: bool = False
+    hopeless: bool = False
+
+
+@attrs.frozen
+class Tries:
+    """One call's count so far: attempts made, those charged to ``max_retries``,
+    overload retries (not charged), and whether the last answer was lost."""
+
+    attempts: int = 0
+    charged: int = 0
+    overloads: int = 0
+    answer_lost: bool = False
+
+    def begin(self) -> Tries:
+        """The count with one more attempt under way."""
+        return attrs.evolve(self, attempts=self.attempts + 1, charged=self.charged + 1)
+
+
+class Stop(enum.Enum):
+    """Why no further attempt is made."""
+
+    GIVE_UP = "give up"  # not retryable, retries used up, or a wait over the cap
+    OUTCOME_UNKNOWN = "outcome unknown"  # a write's lost answer cannot be settled
+
+
+@attrs.frozen
+class Retry:
+    """Wait ``delay`` seconds, then try again with the count ``tries``."""
+
+    delay: float
+    tries: Tries
+
+
+def outcome_unknown(method: str, status: int | None, *, answer_lost_before: bool) -> bool:
+    """A DELETE resent after a lost answer that finds no such number: it was probably
+    deleted by the first attempt, but nothing can prove it."""
+    return answer_lost_before and method == "DELETE" and status == 404
+
+
+def next_step(
+    method: str,
+    failure: Failure,
+    tries: Tries,
+    policy: RetryPolicy,
+    *,
+    rng: Callable[[], float] = random.random,
+) -> Retry | Stop:
+    """What to do after the failed attempt ``tries.attempts``: retry after a delay, or stop."""
+    if outcome_unknown(method, failure.status, answer_lost_before=tries.answer_lost):
+        return Stop.OUTCOME_UNKNOWN
+    if failure.hopeless:
+        return Stop.GIVE_UP
+    tries = attrs.evolve(tries, answer_lost=failure.answer_lost)
+    retryable = is_retryable(
+        method, failure.status, retry_non_idempotent=policy.retry_non_idempotent
+    )
+    # max_retries=0 still means one attempt, overload or not
+    overload_room = policy.max_retries > 0 and tries.overloads < MAX_OVERLOAD_RETRIES
+    if failure.overloaded and overload_room and retryable:
+        tries = attrs.evolve(tries, overloads=tries.overloads + 1, charged=tries.charged - 1)
+        return Retry(overload_delay(tries.overloads, rng=rng), tries)
+    if not retryable or tries.charged > policy.max_retries:
+        return Stop.GIVE_UP
+    if failure.retry_after is not None and failure.retry_after > policy.retry_after_cap:
+        return Stop.GIVE_UP
+    return Retry(backoff_delay(tries.charged, retry_after=failure.retry_after, rng=rng), tries)

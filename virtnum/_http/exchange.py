@@ -1,0 +1,111 @@
+"""One HTTP exchange on an aiohttp session: the request as sent, the answer as a record.
+
+``send`` follows same-origin redirects when allowed and never raises an aiohttp error:
+a failure comes back as a VirtnumError value, raised by the caller outside any
+``except`` block, so nothing from aiohttp (whose reprs can carry the request headers) is
+chained to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import aiohttp
+import attrs
+from multidict import CIMultiDictProxy
+from yarl import URL
+
+from virtnum import _errors as errors
+from virtnum._http.body import TooLarge, read_body
+from virtnum._http.failures import connection_failure, path_of
+from virtnum._http.redact import Redactor
+from virtnum._http.redirects import same_origin_target
+
+__all__ = ["Exchange", "Outcome", "Response", "send"]
+
+_MAX_REDIRECTS = 10
+
+
+@attrs.frozen
+class Exchange:
+    """One call's request, as every attempt puts it on the wire."""
+
+    method: str
+    url: str
+    params: Sequence[tuple[str, str]] | None
+    data: bytes | None = attrs.field(repr=False)
+    headers: dict[str, str] | None = attrs.field(repr=False)
+    timeout: aiohttp.ClientTimeout
+    proxy: str | None = attrs.field(repr=False)
+    max_size: int | None
+    follow_redirects: bool
+
+
+@attrs.frozen
+class Response:
+    """What one attempt got back: the status, the headers and the whole body."""
+
+    status: int
+    headers: CIMultiDictProxy[str] = attrs.field(repr=False)
+    body: bytes = attrs.field(repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+    @property
+    def overloaded(self) -> bool:
+        """A 429 without Retry-After: the server refuses because too many are in flight."""
+        return self.status == 429 and "Retry-After" not in self.headers
+
+
+#: What an attempt gives: the server's answer, or the error it ended in.
+Outcome = Response | errors.APIError
+
+
+async def send(session: aiohttp.ClientSession, exchange: Exchange, redactor: Redactor) -> Outcome:
+    """One exchange, redirects included; failures come back as values, never raised."""
+    try:
+        return await _exchange(session, exchange)
+    except TooLarge as exc:
+        return errors.ResponseTooLargeError(
+            f"{exchange.method} {path_of(exchange.url)}: the response is larger than "
+            f"max_response_size ({exc.limit:,} bytes); the rest was not read",
+            method=exchange.method,
+            url=exchange.url,
+            limit=exc.limit,
+        )
+    except (aiohttp.ClientError, OSError) as exc:  # TimeoutError is an OSError
+        return connection_failure(exc, exchange.method, exchange.url, redactor)
+
+
+async def _exchange(session: aiohttp.ClientSession, exchange: Exchange) -> Response:
+    target: str | URL = exchange.url
+    params = exchange.params
+    for _ in range(_MAX_REDIRECTS + 1):
+        async with session.request(
+            exchange.method,
+            target,
+            params=params,
+            data=exchange.data,
+            headers=exchange.headers,
+            timeout=exchange.timeout,
+            allow_redirects=False,
+            proxy=exchange.proxy,
+        ) as response:
+            body = await read_body(response, exchange.max_size)
+            location = _redirect_target(response) if exchange.follow_redirects else None
+            if location is None:
+                break
+            target, params = location, None
+    return Response(response.status, response.headers, body)
+
+
+def _redirect_target(response: aiohttp.ClientResponse) -> URL | None:
+    """The URL to follow: only a same-origin 3xx with a Location."""
+    if not 300 <= response.status < 400:
+        return None
+    location = response.headers.get("Location")
+    if not location:
+        return None
+    return same_origin_target(response.url, location)
