@@ -40,7 +40,7 @@ from benchmarks._measure import (
 )
 from benchmarks._rss import PeakRSS, peak_rss
 from virtnum import AsyncClient, VirtualNumber
-from virtnum._decode.converter import decode_list
+from virtnum._decode.decode import decode_list
 from virtnum._http.payload import Payload
 
 __all__ = ["iter_pages", "list_all"]

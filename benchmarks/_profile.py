@@ -21,7 +21,7 @@ import virtnum
 from benchmarks._baseline import PATH, gather_limited, raw_bytes, sequential
 from benchmarks._measure import Context, log
 from virtnum import AsyncClient, Client, VirtualNumber
-from virtnum._decode.converter import decode_list
+from virtnum._decode.decode import decode_list
 from virtnum._http.payload import Payload
 
 __all__ = ["profile"]

@@ -16,7 +16,7 @@ from virtnum import (
     State,
     VirtualNumber,
 )
-from virtnum._decode.converter import structure_one
+from virtnum._decode.structure import structure_one
 from virtnum.testing import FakeServer
 
 from ._support import TOKEN

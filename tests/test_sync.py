@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from virtnum import Client, NotFoundError, VirtnumError, VirtualNumber
-from virtnum._decode.converter import structure_one
+from virtnum._decode.structure import structure_one
 from virtnum.testing import FakeServer
 
 from ._support import TOKEN

@@ -2,7 +2,7 @@
 
 from virtnum import _logs
 from virtnum._client import NOT_GIVEN, AsyncClient
-from virtnum._decode.converter import to_dict
+from virtnum._decode.unstructure import to_dict
 from virtnum._errors import (
     APIConnectionError,
     APIError,

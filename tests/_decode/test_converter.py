@@ -19,7 +19,8 @@ from virtnum import (
     State,
     VirtualNumber,
 )
-from virtnum._decode.converter import structure_list, structure_one, unstructure
+from virtnum._decode.structure import structure_list, structure_one
+from virtnum._decode.unstructure import to_dict as unstructure
 from virtnum.models import VIRTUAL_NUMBER_FIELDS
 
 SECRET_VALUE = "79990001122"

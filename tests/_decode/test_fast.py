@@ -5,19 +5,25 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import attrs
+import msgspec
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+import virtnum._decode.fast as fast_module
 from virtnum import AvailableMobileNumber, ResponseValidationError, VirtualNumber
-from virtnum._decode.converter import _FAST, decode_list, decode_one, structure_list, structure_one
+from virtnum._decode.codecs import Codec
+from virtnum._decode.converter import CODECS, converter
+from virtnum._decode.decode import decode_list, decode_one
 from virtnum._decode.fast import Fallback
+from virtnum._decode.structure import structure_list, structure_one
 from virtnum._http.payload import Payload
 
 from .._strategies import ANY_JSON, ENUM_VALUES, UNKNOWN_KEYS, records
 from .._support import load_seed
 
-FAST = _FAST[VirtualNumber]
+FAST = CODECS[VirtualNumber].fast
 
 
 def _encode(data: Any, spaced: bool) -> bytes:
@@ -119,7 +125,7 @@ def test_unknown_keys_beyond_the_bound_still_decode() -> None:
         assert dict(number.extra) == keys
 
 
-AVAILABLE = _FAST[AvailableMobileNumber]
+AVAILABLE = CODECS[AvailableMobileNumber].fast
 
 
 @st.composite
@@ -179,3 +185,31 @@ def test_an_empty_dgn_number_is_none_on_both_paths(spaced: bool) -> None:
     assert fast == structure_list(page, AvailableMobileNumber)
     assert fast[1].extra == {"comment": ""}  # only the field is read as None
     assert AVAILABLE.decode_one(_encode(page[0], spaced)).dgn_number is None
+
+
+class _Reworded:
+    """A msgspec decoder whose refusals say something else (as a future release might)."""
+
+    def __init__(self, decoder: Any) -> None:
+        self._decoder = decoder
+
+    def decode(self, body: bytes) -> Any:
+        try:
+            return self._decoder.decode(body)
+        except msgspec.ValidationError:
+            raise msgspec.ValidationError("reworded, with no field name at all") from None
+
+
+def test_unknown_keys_are_learned_whatever_msgspec_says(monkeypatch: pytest.MonkeyPatch) -> None:
+    build = fast_module._Keys.build
+
+    def reworded(names: tuple[str, ...], known: int) -> Any:
+        keys = build(names, known)
+        return attrs.evolve(keys, one=_Reworded(keys.one), many=_Reworded(keys.many))
+
+    monkeypatch.setattr(fast_module._Keys, "build", reworded)
+    decoder = Codec(VirtualNumber, converter).fast
+    assert decoder is not None
+    (number,) = decoder.decode_many(b'[{"id": 1, "brand_new": [1], "also_new": null}]')
+    assert dict(number.extra) == {"brand_new": [1], "also_new": None}
+    assert decoder.decode_one(b'{"id": 2, "third": "x"}').extra == {"third": "x"}

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from virtnum import AvailableMobileNumber, VirtualNumber, to_dict
-from virtnum._decode.converter import structure_one
+from virtnum._decode.structure import structure_one
 from virtnum.cli._cells import Kind, Target, cell, kind_of, row_maker
 from virtnum.cli._format import Columns, render
 from virtnum.models import VIRTUAL_NUMBER_FIELDS

@@ -1,17 +1,19 @@
 """The fast path: msgspec decodes response bytes straight into the frozen attrs models.
 
 msgspec validates types in C and builds the attrs instances without dicts in between,
-but on its own it drops unknown keys and refuses ``null`` for a tuple field. So a page
-takes two passes: a key pass (every value left as raw bytes, unknown keys refused) that
-proves which keys are present and learns the unknown ones, then the typed pass. Anything
-this path cannot prove identical to the cattrs path raises ``Fallback`` instead.
+but it drops unknown keys and runs no attrs converters. So a page takes two passes: a
+key pass (every value left as raw bytes, unknown keys refused) that proves which keys
+are present and keeps the unknown ones, then the typed pass; the converters' effects
+(``null`` for a tuple, ``""`` for None) are applied as the codec derived them. A key
+the pass does not know is learned from a ``dict[str, Raw]`` decode of the same body,
+never from an error message. Anything this path cannot prove identical to the cattrs
+path raises ``Fallback`` instead.
 """
 
 from __future__ import annotations
 
-import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 from typing import Any, Generic, TypeVar
 
@@ -22,11 +24,7 @@ __all__ = ["Fallback", "FastDecoder"]
 
 T = TypeVar("T")
 _MAX_LEARNED_KEYS = 64
-# msgspec's words for a key the Struct does not declare: in an array, and at the top level
-_UNKNOWN_KEY = (
-    re.compile(r"Object contains unknown field `(.*)` - at `\$[^`]*`", re.DOTALL),
-    re.compile(r"Object contains unknown field `(.*)`", re.DOTALL),
-)
+_FAILED = (msgspec.ValidationError, msgspec.DecodeError, RecursionError)
 
 
 class Fallback(Exception):
@@ -58,116 +56,131 @@ class _Keys:
         return cls(names, known, msgspec.json.Decoder(struct), msgspec.json.Decoder(many))
 
 
+_ALL_KEYS_ONE = msgspec.json.Decoder(dict[str, msgspec.Raw])
+_ALL_KEYS_MANY = msgspec.json.Decoder(list[dict[str, msgspec.Raw]])
+
+
 class FastDecoder(Generic[T]):
     """Bytes -> ``T`` or ``list[T]`` through msgspec, for one attrs model with ``extra``.
 
-    ``null_tuples`` names the tuple fields where the API may send ``null`` for ``[]``;
-    ``empty_as_none`` the str fields whose ``""`` the model reads as ``None`` (msgspec
-    does not run attrs converters, so the decoder applies that one itself).
+    ``null_fills`` maps a field that cannot hold ``None`` to the JSON its converter
+    makes of ``null`` (``b"[]"``); ``converters`` are the other fields' attrs
+    converters, run on each decoded value as attrs' own ``__init__`` would.
     """
 
     def __init__(
         self,
         cls: type[T],
         fields: tuple[str, ...],
-        null_tuples: tuple[str, ...] = (),
-        empty_as_none: tuple[str, ...] = (),
-    ):
+        null_fills: Mapping[str, bytes],
+        converters: Mapping[str, Callable[[Any], Any]],
+    ) -> None:
         self._one: msgspec.json.Decoder[T] = msgspec.json.Decoder(cls)
         self._many: msgspec.json.Decoder[list[T]] = msgspec.json.Decoder(list[cls])  # type: ignore[valid-type]
         self._keys = _Keys.build(fields, len(fields))
         self._lock = threading.Lock()
         self._nulls = [
-            (f'"{name}":{gap}null'.encode(), f'"{name}":{gap}[]'.encode())
-            for name in null_tuples
+            (f'"{name}":{gap}null'.encode(), f'"{name}":{gap}'.encode() + filled)
+            for name, filled in null_fills.items()
             for gap in ("", " ")
         ]
-        self._empty_as_none = empty_as_none
+        self._converters = tuple(converters.items())
 
     def decode_one(self, body: bytes) -> T:
         """One JSON object; raises Fallback when this path cannot decide."""
         keys, raws = self._key_pass(body, many=False)
         try:
-            model = self._one.decode(self._without_null_tuples(body))
-            if keys.known < len(keys.names):
-                _attach_extra(model, _extra_of(raws, keys))
-        except (msgspec.ValidationError, msgspec.DecodeError, RecursionError):
+            model = self._one.decode(self._null_filled(body))
+        except _FAILED:
             raise Fallback from None
-        self._fix_empty([model], body)
+        if keys.known < len(keys.names):
+            _attach_extra(model, _extra_of(raws, keys))
+        self._convert([model])
         return model
 
     def decode_many(self, body: bytes) -> list[T]:
         """A JSON array of objects; raises Fallback when this path cannot decide."""
         keys, raws = self._key_pass(body, many=True)
         extras = None
+        if keys.known < len(keys.names):
+            extras = [_extra_of(raw, keys) for raw in raws]
+        del raws  # the key pass holds a raw value per field: free it before the models
         try:
-            if keys.known < len(keys.names):
-                extras = [_extra_of(raw, keys) for raw in raws]
-            del raws  # the key pass holds a raw value per field: free it before the models
-            models = self._many.decode(self._without_null_tuples(body))
-        except (msgspec.ValidationError, msgspec.DecodeError, RecursionError):
+            models = self._many.decode(self._null_filled(body))
+        except _FAILED:
             raise Fallback from None
         if extras is not None:
             for model, extra in zip(models, extras, strict=True):
                 if extra:
                     _attach_extra(model, extra)
-        self._fix_empty(models, body)
+        self._convert(models)
         return models
 
-    def _fix_empty(self, models: list[T], body: bytes) -> None:
-        """``""`` -> ``None`` in the ``empty_as_none`` fields, as the attrs converter does."""
-        if not self._empty_as_none or b'""' not in body:
-            return
-        for model in models:
-            for name in self._empty_as_none:
-                if getattr(model, name) == "":
+    def _convert(self, models: list[T]) -> None:
+        """Run the fields' attrs converters, as attrs' ``__init__`` would have."""
+        for name, convert in self._converters:
+            for model in models:
+                value = getattr(model, name)
+                converted = convert(value)
+                if converted is not value:
                     # a brand-new instance, not yet shared (see _attach_extra)
-                    object.__setattr__(model, name, None)
+                    object.__setattr__(model, name, converted)
 
-    def _without_null_tuples(self, body: bytes) -> bytes:
+    def _null_filled(self, body: bytes) -> bytes:
         # After the key pass, such a byte sequence can only be the key itself with a null
         # value: inside a JSON string its quotes would be escaped.
-        for null, empty in self._nulls:
+        for null, filled in self._nulls:
             if null in body:
-                body = body.replace(null, empty)
+                body = body.replace(null, filled)
         return body
 
     def _key_pass(self, body: bytes, *, many: bool) -> tuple[_Keys, Any]:
-        """Decode every key of every record, learning unknown keys (a bounded number)."""
+        """Decode every key of every record; on a key not yet known, learn the body's
+        unknown keys (a bounded number) and try once more."""
         keys = self._keys
-        for _ in range(_MAX_LEARNED_KEYS + 1):
-            try:
-                return keys, (keys.many if many else keys.one).decode(body)
-            except msgspec.ValidationError as exc:
-                name = _unknown_key(str(exc), many)
-                if name is None or name in keys.names:  # not a key problem, or no progress
-                    break
-                keys = self._learn(name)
-            except (msgspec.DecodeError, RecursionError):
-                break
-        raise Fallback
+        try:
+            return keys, (keys.many if many else keys.one).decode(body)
+        except msgspec.ValidationError:
+            keys = self._learn(_keys_in(body, many), keys)
+        except (msgspec.DecodeError, RecursionError):
+            raise Fallback from None
+        try:
+            return keys, (keys.many if many else keys.one).decode(body)
+        except _FAILED:
+            raise Fallback from None
 
-    def _learn(self, name: str) -> _Keys:
-        """The key pass that also accepts ``name``; past the bound, it starts again from
-        the API's fields, so a server whose unknown keys keep changing costs no memory."""
+    def _learn(self, present: Iterable[str], seen: _Keys) -> _Keys:
+        """The key pass that also accepts the ``present`` keys; past the bound, it starts
+        again from the API's fields, so a server whose unknown keys keep changing costs
+        no memory."""
         with self._lock:
             current = self._keys
-            if name in current.names:
+            new = tuple(dict.fromkeys(k for k in present if k not in current.names))
+            if not new:
+                if current is seen:  # the refusal was not about keys
+                    raise Fallback
                 return current
             names = current.names
-            if len(names) - current.known >= _MAX_LEARNED_KEYS:
+            if len(names) - current.known + len(new) > _MAX_LEARNED_KEYS:
                 names = names[: current.known]
+            if len(names) - current.known + len(new) > _MAX_LEARNED_KEYS:
+                raise Fallback
             try:
-                current = _Keys.build((*names, name), current.known)
+                current = _Keys.build((*names, *new), current.known)
             except (TypeError, ValueError):  # a name msgspec cannot take as a field
                 raise Fallback from None
             self._keys = current
             return current
 
 
-def _unknown_key(message: str, many: bool) -> str | None:
-    found = _UNKNOWN_KEY[0 if many else 1].fullmatch(message)
-    return None if found is None else found.group(1)
+def _keys_in(body: bytes, many: bool) -> list[str]:
+    """Every key of the body's records, in order (repeats included)."""
+    try:
+        if many:
+            return [key for record in _ALL_KEYS_MANY.decode(body) for key in record]
+        return list(_ALL_KEYS_ONE.decode(body))
+    except _FAILED:
+        raise Fallback from None
 
 
 def _extra_of(raw: Any, keys: _Keys) -> Mapping[str, Any]:

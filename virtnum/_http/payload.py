@@ -12,7 +12,6 @@ from collections.abc import Mapping, Sequence
 import attrs
 from yarl import URL
 
-from virtnum._errors import ResponseValidationError
 from virtnum._http.failures import request_id_of
 from virtnum._http.redact import snippet
 
@@ -46,19 +45,3 @@ class Payload:
     def path(self) -> str:
         """The URL's path, without a query string (which may hold personal data)."""
         return URL(self.url).path
-
-    def not_json(self, *, too_deep: bool = False) -> ResponseValidationError:
-        """The error for a body that is not JSON (empty, or a start of it, redacted), or
-        that nests deeper than a parser can follow."""
-        if too_deep:
-            problem, short = "the JSON is nested too deeply to decode", "nested too deeply"
-        elif not self.content.strip():
-            problem, short = "the body is empty", "empty body"
-        else:
-            problem, short = f"not JSON: {self.snippet()[:200]!r}", "invalid JSON"
-        return ResponseValidationError(
-            f"{self.method} {self.path}: {problem}",
-            method=self.method,
-            url=self.url,
-            errors=[("$", short)],
-        )

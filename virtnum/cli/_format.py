@@ -13,7 +13,8 @@ from typing import IO, Any
 import attrs
 import msgspec
 
-from virtnum._decode.converter import converter, to_dict
+from virtnum import to_dict
+from virtnum._decode.converter import converter
 from virtnum.cli._cells import Target, cell, kind_of, row_maker
 from virtnum.cli._table import SAMPLE, clean, write_table
 from virtnum.models import VIRTUAL_NUMBER_FIELDS, AvailableMobileNumber, VirtualNumber

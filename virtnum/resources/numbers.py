@@ -9,7 +9,7 @@ from typing import Any, Literal, overload
 
 import attrs
 
-from virtnum._decode.converter import decode_list, decode_one
+from virtnum._decode.decode import decode_list, decode_one
 from virtnum._errors import APIError
 from virtnum._http.payload import Payload
 from virtnum._http.transport import Transport
