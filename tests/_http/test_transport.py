@@ -58,7 +58,8 @@ def _aioresponses_compat(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-async def client() -> AsyncIterator[AsyncClient]:
+async def mocked_client() -> AsyncIterator[AsyncClient]:
+    """A client of the mocked API (aioresponses), with no retries."""
     api = AsyncClient(TOKEN, base_url=BASE, max_retries=0)
     try:
         yield api
@@ -92,28 +93,28 @@ def only_call(m: aioresponses) -> Any:
 # ---------------------------------------------------------------- success paths
 
 
-async def test_get_returns_a_model(client: AsyncClient) -> None:
+async def test_get_returns_a_model(mocked_client: AsyncClient) -> None:
     with aioresponses() as m:
         m.get(NUMBER_1, payload=PAYLOAD)
-        number = await client.numbers.get(1)
+        number = await mocked_client.numbers.get(1)
     assert isinstance(number, VirtualNumber)
     assert number.id == 1
     assert number.number == "79200000001"
     assert [(method, str(url)) for method, url, _ in calls(m)] == [("GET", NUMBER_1)]
 
 
-async def test_list_returns_models(client: AsyncClient) -> None:
+async def test_list_returns_models(mocked_client: AsyncClient) -> None:
     with aioresponses() as m:
         m.get(LIST_PATTERN, payload=[PAYLOAD, {**PAYLOAD, "id": 2}])
-        numbers = await client.numbers.list()
+        numbers = await mocked_client.numbers.list()
     assert [n.id for n in numbers] == [1, 2]
     assert only_call(m).kwargs["params"] is None
 
 
-async def test_request_headers(client: AsyncClient) -> None:
+async def test_request_headers(mocked_client: AsyncClient) -> None:
     with aioresponses() as m:
         m.get(NUMBER_1, payload=PAYLOAD)
-        await client.numbers.get(1)
+        await mocked_client.numbers.get(1)
     headers = only_call(m).kwargs["headers"]
     assert headers["Authorization"] == TOKEN
     assert headers["Content-Type"] == "application/json; charset=UTF-8"
@@ -122,21 +123,21 @@ async def test_request_headers(client: AsyncClient) -> None:
     assert headers["User-Agent"].startswith(f"virtnum/{virtnum.__version__}")
 
 
-async def test_redirects_not_followed_by_default(client: AsyncClient) -> None:
+async def test_redirects_not_followed_by_default(mocked_client: AsyncClient) -> None:
     with aioresponses() as m:
         m.get(NUMBER_1, status=302, headers={"Location": f"{BASE}/elsewhere"})
         m.get(f"{BASE}/elsewhere", payload=PAYLOAD)
         with pytest.raises(APIStatusError) as info:
-            await client.numbers.get(1)
+            await mocked_client.numbers.get(1)
     assert type(info.value) is APIStatusError
     assert info.value.status == 302
     assert only_call(m).kwargs["allow_redirects"] is False
 
 
-async def test_list_query_is_repeated_params_in_order(client: AsyncClient) -> None:
+async def test_list_query_is_repeated_params_in_order(mocked_client: AsyncClient) -> None:
     with aioresponses() as m:
         m.get(LIST_PATTERN, payload=[])
-        assert await client.numbers.list(type=["def", "abc"], state="active") == []
+        assert await mocked_client.numbers.list(type=["def", "abc"], state="active") == []
     params = only_call(m).kwargs["params"]
     assert list(params) == [("state", "active"), ("type", "def"), ("type", "abc")]
     assert [value for name, value in params if name == "type"] == ["def", "abc"]
@@ -168,15 +169,15 @@ async def test_list_query_is_repeated_params_in_order(client: AsyncClient) -> No
 )
 @pytest.mark.parametrize("call", ["get", "list"])
 async def test_status_maps_to_error_class(
-    client: AsyncClient, status: int, error_class: type[APIStatusError], call: str
+    mocked_client: AsyncClient, status: int, error_class: type[APIStatusError], call: str
 ) -> None:
     with aioresponses() as m:
         m.get(LIST_PATTERN if call == "list" else NUMBER_1, status=status, body="nope")
         with pytest.raises(APIStatusError) as info:
             if call == "get":
-                await client.numbers.get(1)
+                await mocked_client.numbers.get(1)
             else:
-                await client.numbers.list(state="active")
+                await mocked_client.numbers.list(state="active")
     error = info.value
     assert type(error) is error_class
     assert isinstance(error, APIError)
@@ -188,15 +189,15 @@ async def test_status_maps_to_error_class(
     assert len(calls(m)) == 1
 
 
-async def test_403_message_mentions_allow_list(client: AsyncClient) -> None:
+async def test_403_message_mentions_allow_list(mocked_client: AsyncClient) -> None:
     with aioresponses() as m:
         m.get(NUMBER_1, status=403, body="Forbidden")
         with pytest.raises(PermissionDeniedError) as info:
-            await client.numbers.get(1)
+            await mocked_client.numbers.get(1)
     assert "allow-list" in str(info.value)
 
 
-async def test_error_carries_request_details(client: AsyncClient) -> None:
+async def test_error_carries_request_details(mocked_client: AsyncClient) -> None:
     with aioresponses() as m:
         m.get(
             NUMBER_1,
@@ -205,7 +206,7 @@ async def test_error_carries_request_details(client: AsyncClient) -> None:
             headers={"X-Request-Id": "req-42"},
         )
         with pytest.raises(NotFoundError) as info:
-            await client.numbers.get(1)
+            await mocked_client.numbers.get(1)
     error = info.value
     assert error.status == 404
     assert error.method == "GET"
@@ -215,11 +216,11 @@ async def test_error_carries_request_details(client: AsyncClient) -> None:
     assert "/numbers/virtual-number/1" in str(error)
 
 
-async def test_a_request_id_echoing_the_token_is_redacted(client: AsyncClient) -> None:
+async def test_a_request_id_echoing_the_token_is_redacted(mocked_client: AsyncClient) -> None:
     with aioresponses() as m:
         m.get(NUMBER_1, status=500, body="boom", headers={"X-Request-Id": f"id-{TOKEN}-x"})
         with pytest.raises(InternalServerError) as info:
-            await client.numbers.get(1)
+            await mocked_client.numbers.get(1)
     assert info.value.request_id == "id-[redacted]-x"
     assert TOKEN not in repr(info.value) + str(info.value) + str(vars(info.value))
 
@@ -246,49 +247,49 @@ async def test_hooks_and_raw_responses_see_the_redacted_request_id() -> None:
     assert bare.request_id is None
 
 
-async def test_request_id_is_none_without_header(client: AsyncClient) -> None:
+async def test_request_id_is_none_without_header(mocked_client: AsyncClient) -> None:
     with aioresponses() as m:
         m.get(NUMBER_1, status=500, body="boom")
         with pytest.raises(InternalServerError) as info:
-            await client.numbers.get(1)
+            await mocked_client.numbers.get(1)
     assert info.value.request_id is None
     assert info.value.body == "boom"
 
 
-async def test_error_url_has_no_query_string(client: AsyncClient) -> None:
+async def test_error_url_has_no_query_string(mocked_client: AsyncClient) -> None:
     with aioresponses() as m:
         m.get(LIST_PATTERN, status=400, body="bad")
         with pytest.raises(BadRequestError) as info:
-            await client.numbers.list(state="active")
+            await mocked_client.numbers.list(state="active")
     assert info.value.url == NUMBERS
     assert "state=active" not in str(info.value)
 
 
 @pytest.mark.parametrize("body", ["x" * 100_000, "я" * 50_000, "€" * 10_000])
-async def test_huge_body_is_truncated(client: AsyncClient, body: str) -> None:
+async def test_huge_body_is_truncated(mocked_client: AsyncClient, body: str) -> None:
     with aioresponses() as m:
         m.get(NUMBER_1, status=500, body=body)
         with pytest.raises(InternalServerError) as info:
-            await client.numbers.get(1)
+            await mocked_client.numbers.get(1)
     error = info.value
     assert 0 < len(error.body) <= 500
     assert body.startswith(error.body.rstrip("\ufffd"))
     assert len(str(error)) < 1000
 
 
-async def test_rate_limit_parses_retry_after(client: AsyncClient) -> None:
+async def test_rate_limit_parses_retry_after(mocked_client: AsyncClient) -> None:
     with aioresponses() as m:
         m.get(NUMBER_1, status=429, body="slow down", headers={"Retry-After": "7"})
         with pytest.raises(RateLimitError) as info:
-            await client.numbers.get(1)
+            await mocked_client.numbers.get(1)
     assert info.value.retry_after == 7.0
 
 
-async def test_rate_limit_without_retry_after(client: AsyncClient) -> None:
+async def test_rate_limit_without_retry_after(mocked_client: AsyncClient) -> None:
     with aioresponses() as m:
         m.get(NUMBER_1, status=429, body="slow down")
         with pytest.raises(RateLimitError) as info:
-            await client.numbers.get(1)
+            await mocked_client.numbers.get(1)
     assert info.value.retry_after is None
 
 
@@ -296,7 +297,9 @@ async def test_rate_limit_without_retry_after(client: AsyncClient) -> None:
 
 
 @pytest.mark.parametrize("call", ["get", "list"])
-async def test_html_200_raises_response_validation_error(client: AsyncClient, call: str) -> None:
+async def test_html_200_raises_response_validation_error(
+    mocked_client: AsyncClient, call: str
+) -> None:
     html = "<html><body>Maintenance window</body></html>"
     with aioresponses() as m:
         m.get(
@@ -307,9 +310,9 @@ async def test_html_200_raises_response_validation_error(client: AsyncClient, ca
         )
         with pytest.raises(ResponseValidationError) as info:
             if call == "get":
-                await client.numbers.get(1)
+                await mocked_client.numbers.get(1)
             else:
-                await client.numbers.list()
+                await mocked_client.numbers.list()
     message = str(info.value)
     assert "Maintenance window" in message
     assert "<html>" in message
@@ -317,21 +320,23 @@ async def test_html_200_raises_response_validation_error(client: AsyncClient, ca
 
 
 @pytest.mark.parametrize("body", ["", "   ", "\n"])
-async def test_empty_200_raises_response_validation_error(client: AsyncClient, body: str) -> None:
+async def test_empty_200_raises_response_validation_error(
+    mocked_client: AsyncClient, body: str
+) -> None:
     with aioresponses() as m:
         m.get(NUMBER_1, status=200, body=body)
         with pytest.raises(ResponseValidationError) as info:
-            await client.numbers.get(1)
+            await mocked_client.numbers.get(1)
     assert "empty" in str(info.value)
     assert info.value.__cause__ is None
     assert info.value.__context__ is None
 
 
-async def test_html_200_snippet_is_bounded(client: AsyncClient) -> None:
+async def test_html_200_snippet_is_bounded(mocked_client: AsyncClient) -> None:
     with aioresponses() as m:
         m.get(NUMBER_1, status=200, body="<html>" + "a" * 100_000)
         with pytest.raises(ResponseValidationError) as info:
-            await client.numbers.get(1)
+            await mocked_client.numbers.get(1)
     assert "<html>" in str(info.value)
     assert len(str(info.value)) < 1000
     assert info.value.__context__ is None
@@ -353,7 +358,7 @@ async def test_html_200_snippet_is_bounded(client: AsyncClient) -> None:
 )
 @pytest.mark.parametrize("call", ["get", "list"])
 async def test_aiohttp_exceptions_become_api_errors(
-    client: AsyncClient,
+    mocked_client: AsyncClient,
     exception: BaseException,
     error_class: type[APIError],
     marker: str,
@@ -363,9 +368,9 @@ async def test_aiohttp_exceptions_become_api_errors(
         m.get(LIST_PATTERN if call == "list" else NUMBER_1, exception=exception)
         with pytest.raises(APIConnectionError) as info:
             if call == "get":
-                await client.numbers.get(1)
+                await mocked_client.numbers.get(1)
             else:
-                await client.numbers.list(state="active")
+                await mocked_client.numbers.list(state="active")
     error = info.value
     assert type(error) is error_class
     assert marker in str(error)
@@ -376,11 +381,11 @@ async def test_aiohttp_exceptions_become_api_errors(
     assert "state=active" not in str(error)
 
 
-async def test_timeout_is_a_connection_error(client: AsyncClient) -> None:
+async def test_timeout_is_a_connection_error(mocked_client: AsyncClient) -> None:
     with aioresponses() as m:
         m.get(NUMBER_1, exception=TimeoutError())
         with pytest.raises(APIConnectionError) as info:
-            await client.numbers.get(1)
+            await mocked_client.numbers.get(1)
     assert isinstance(info.value, APITimeoutError)
     assert info.value.url == NUMBER_1
 
@@ -448,11 +453,13 @@ async def test_client_errors_are_not_retried(sleeps: list[float], status: int) -
     assert sleeps == []
 
 
-async def test_max_retries_zero_makes_one_attempt(client: AsyncClient, sleeps: list[float]) -> None:
+async def test_max_retries_zero_makes_one_attempt(
+    mocked_client: AsyncClient, sleeps: list[float]
+) -> None:
     with aioresponses() as m:
         m.get(NUMBER_1, status=503, body="busy", repeat=True)
         with pytest.raises(InternalServerError) as info:
-            await client.numbers.get(1)
+            await mocked_client.numbers.get(1)
     assert info.value.attempts == 1
     assert len(calls(m)) == 1
     assert sleeps == []
@@ -533,13 +540,13 @@ async def test_retries_are_logged_at_info_without_query(
 
 
 async def test_no_info_log_without_retry(
-    client: AsyncClient, caplog: pytest.LogCaptureFixture
+    mocked_client: AsyncClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger="virtnum")
     with aioresponses() as m:
         m.get(NUMBER_1, status=503, body="busy")
         with pytest.raises(InternalServerError):
-            await client.numbers.get(1)
+            await mocked_client.numbers.get(1)
     assert [r for r in caplog.records if r.levelno >= logging.INFO] == []
 
 
@@ -605,11 +612,11 @@ async def test_token_never_in_errors_repr_or_logs(
         assert_no_token(record.getMessage(), record.msg, record.args, record.exc_text)
 
 
-async def test_echoed_token_is_replaced_in_body(client: AsyncClient) -> None:
+async def test_echoed_token_is_replaced_in_body(mocked_client: AsyncClient) -> None:
     with aioresponses() as m:
         m.get(NUMBER_1, status=400, body=f'{{"error": "invalid token {TOKEN}"}}')
         with pytest.raises(BadRequestError) as info:
-            await client.numbers.get(1)
+            await mocked_client.numbers.get(1)
     error = info.value
     assert TOKEN not in error.body
     assert "[redacted]" in error.body
@@ -617,21 +624,23 @@ async def test_echoed_token_is_replaced_in_body(client: AsyncClient) -> None:
     assert_no_token(str(error), repr(error))
 
 
-async def test_token_straddling_body_truncation_is_not_leaked(client: AsyncClient) -> None:
+async def test_token_straddling_body_truncation_is_not_leaked(mocked_client: AsyncClient) -> None:
     """The body is cut to 500 characters before the token is cut out, so a token that
     straddles character 500 leaves its first part in ``.body``."""
     body = "x" * 490 + TOKEN + "y" * 100
     with aioresponses() as m:
         m.get(NUMBER_1, status=400, body=body)
         with pytest.raises(BadRequestError) as info:
-            await client.numbers.get(1)
+            await mocked_client.numbers.get(1)
     error = info.value
     assert len(error.body) <= 500
     assert TOKEN[:10] not in error.body  # "tok-SECRET"
 
 
-async def test_transport_repr_hides_token(client: AsyncClient) -> None:
-    assert_no_token(repr(client), repr(client._transport), repr(client._transport.config))
+async def test_transport_repr_hides_token(mocked_client: AsyncClient) -> None:
+    assert_no_token(
+        repr(mocked_client), repr(mocked_client._transport), repr(mocked_client._transport.config)
+    )
 
 
 # ---------------------------------------------------------------- construction
