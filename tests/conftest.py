@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from virtnum import AsyncClient, Client
+from virtnum._http.transport import Transport
 from virtnum.testing import FakeServer
 from virtnum.testing.pytest_plugin import serving_in_thread
 
@@ -53,3 +54,15 @@ def threaded_server() -> Iterator[FakeServer]:
 def sync_client(threaded_server: FakeServer) -> Iterator[Client]:
     with Client(TOKEN, base_url=threaded_server.url) as api:
         yield api
+
+
+@pytest.fixture
+def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The transport's pause between attempts, as a recording no-op."""
+    delays: list[float] = []
+
+    async def fake_sleep(delay: float) -> None:
+        delays.append(delay)
+
+    monkeypatch.setattr(Transport, "sleep", fake_sleep)
+    return delays

@@ -106,6 +106,8 @@ CASES = [
         construct(base_url="simple-api.cp.megafon.ru"), VALUE, "base_url", id="base_url-no-scheme"
     ),
     case(construct(base_url="ftp://x"), VALUE, "base_url", id="base_url-ftp"),
+    case(construct(base_url=""), VALUE, "base_url", id="base_url-empty"),
+    case(construct(base_url="  \t"), VALUE, "base_url", id="base_url-blank"),
     case(construct(base_url="http://example.com"), VALUE, "base_url", id="base_url-plain-http"),
     case(construct(base_url="https://user:pw@host"), VALUE, "base_url", id="base_url-creds"),
     case(construct(base_url="https://h/?a=1"), VALUE, "base_url", id="base_url-query"),

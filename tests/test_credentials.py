@@ -150,6 +150,16 @@ def test_the_resolution_order(config: Path, monkeypatch: pytest.MonkeyPatch) -> 
     assert used(profile="work", base_url="http://127.0.0.1:9004")[1] == "http://127.0.0.1:9004"
 
 
+def test_an_empty_base_url_variable_counts_as_unset(
+    config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VIRTNUM_TOKEN", "env-token-2222")
+    monkeypatch.setenv("VIRTNUM_BASE_URL", "")
+    assert AsyncClient().base_url == DEFAULT_BASE_URL
+    with pytest.raises(ValueError, match="base_url is empty"):
+        AsyncClient(base_url="")  # an explicit empty URL is a mistake, not production
+
+
 def test_a_profile_without_a_url_uses_production(config: Path) -> None:
     save({"default": Profile("default-token-1111")}, config)
     assert AsyncClient().base_url == DEFAULT_BASE_URL

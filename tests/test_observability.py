@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
 
 from virtnum import (
     AsyncClient,
@@ -123,3 +125,23 @@ def test_raw_responses_on_the_blocking_client(sync_client: Client) -> None:
     number = raw.parse()
     assert isinstance(number, VirtualNumber)
     assert number == sync_client.numbers.get(3)
+
+
+async def test_raw_headers_are_case_insensitive_and_keep_repeats() -> None:
+    async def answer(request: web.Request) -> web.StreamResponse:
+        response = web.json_response({"id": 1})
+        response.headers["X-Request-ID"] = "req-42"
+        response.headers.add("Warning", "one")
+        response.headers.add("Warning", "two")
+        return response
+
+    app = web.Application()
+    app.router.add_get("/numbers/virtual-number/1", answer)
+    async with TestServer(app, host="127.0.0.1") as http:
+        base = str(http.make_url("")).rstrip("/")
+        async with AsyncClient(TOKEN, base_url=base) as client:
+            raw = await client.with_raw_response.numbers.get(1)
+    assert raw.headers.get("X-Request-Id") == "req-42"
+    assert raw.headers["x-request-id"] == "req-42"
+    assert raw.headers.getall("warning") == ["one", "two"]
+    assert raw.request_id == "req-42"

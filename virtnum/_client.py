@@ -51,7 +51,8 @@ class AsyncClient:
     the profile named by ``$VIRTNUM_PROFILE``, else the ``default`` profile; ``base_url``
     comes with the token (the profile's URL, or ``$VIRTNUM_BASE_URL``), then the
     production URL (see ``virtnum._credentials``). The token is sent as given.
-    ``timeout`` (total) and ``connect_timeout`` are seconds, ``None`` for no limit.
+    ``timeout`` (total) and ``connect_timeout`` bound one attempt, ``deadline`` the
+    whole call (every attempt and pause between them); seconds, ``None`` for no limit.
     ``trust_env=True`` uses the ``HTTP(S)_PROXY``/``NO_PROXY`` variables; ``proxy`` is a
     proxy URL for every request; ``ssl`` is an ``ssl.SSLContext`` (a private CA, say), or
     ``False`` to skip certificate checks (never against the real API: the token would
@@ -71,6 +72,7 @@ class AsyncClient:
         base_url: str | None = None,
         timeout: float | None = DEFAULT_TIMEOUT,
         connect_timeout: float | None = DEFAULT_CONNECT_TIMEOUT,
+        deadline: float | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry_after_cap: float | None = DEFAULT_RETRY_AFTER_CAP,
         retry_post: bool = False,
@@ -88,6 +90,11 @@ class AsyncClient:
         trace_configs: Sequence[aiohttp.TraceConfig] | None = None,
     ) -> None:
         check_optional_str(profile, "profile", "a str")
+        if isinstance(base_url, str) and not base_url.strip():
+            raise ValueError(
+                "base_url is empty (an unset variable?): pass the API's URL, or leave "
+                "base_url out for the production API"
+            )
         token, base_url = resolve(token, base_url, profile)
         if session is not None and not isinstance(session, aiohttp.ClientSession):
             raise wrong_type("session", "an aiohttp.ClientSession", session)
@@ -96,6 +103,7 @@ class AsyncClient:
             token=token,
             timeout=timeout,
             connect_timeout=connect_timeout,
+            deadline=deadline,
             max_retries=max_retries,
             retry_after_cap=retry_after_cap,
             retry_post=retry_post,
@@ -135,6 +143,7 @@ class AsyncClient:
         *,
         timeout: float | NotGiven | None = NOT_GIVEN,
         connect_timeout: float | NotGiven | None = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         retry_post: bool | NotGiven = NOT_GIVEN,
     ) -> Self:
@@ -143,6 +152,7 @@ class AsyncClient:
         given: dict[str, Any] = {
             "timeout": timeout,
             "connect_timeout": connect_timeout,
+            "deadline": deadline,
             "max_retries": max_retries,
             "retry_post": retry_post,
         }

@@ -4,7 +4,8 @@
     ├── WaitTimeoutError              numbers.wait_for_state ran out of time (.last)
     └── APIError                      something went wrong talking to the API
         ├── APIConnectionError        no usable response (refused, reset, truncated)
-        │   └── APITimeoutError       the request timed out
+        │   ├── APITimeoutError       the request timed out, or the call's deadline passed
+        │   └── OutcomeUnknownError   a write may have been applied, its answer was lost
         ├── APIStatusError            the server answered with a non-2xx status
         │   ├── BadRequestError       400
         │   ├── AuthenticationError   401
@@ -37,6 +38,7 @@ __all__ = [
     "InternalServerError",
     "InvalidArgumentTypeError",
     "NotFoundError",
+    "OutcomeUnknownError",
     "PermissionDeniedError",
     "RateLimitError",
     "ResponseTooLargeError",
@@ -95,19 +97,35 @@ class APIConnectionError(APIError):
     """The server could not be reached, or the connection broke mid-response.
 
     ``reason`` says why in words (``connection refused``, ``name not resolved``,
-    ``TLS/certificate failure``, ...); ``detail`` is the underlying exception's text.
+    ``TLS/certificate failure``, ...); ``detail`` is the underlying exception's text;
+    ``request_sent`` is False only when the request provably never left (the
+    connection was never made), so resending it cannot apply anything twice.
     """
 
     def __init__(
-        self, message: str, *, method: str = "", url: str = "", reason: str = "", detail: str = ""
+        self,
+        message: str,
+        *,
+        method: str = "",
+        url: str = "",
+        reason: str = "",
+        detail: str = "",
+        request_sent: bool = True,
     ) -> None:
         super().__init__(message, method=method, url=url)
         self.reason = reason
         self.detail = detail
+        self.request_sent = request_sent
 
 
 class APITimeoutError(APIConnectionError):
-    """The request did not complete within its timeout."""
+    """The request did not complete within its timeout, or the call within its deadline."""
+
+
+class OutcomeUnknownError(APIConnectionError):
+    """A write (a POST, or a resent DELETE) may have been applied, but its answer was
+    lost: check the numbers before you try again. It is never resent on its own unless
+    the client was made with ``retry_post=True``."""
 
 
 class APIStatusError(APIError):

@@ -55,11 +55,38 @@ def test_retry_after_over_the_cap_stops() -> None:
     assert next_step("GET", Failure(503, retry_after=61.0), after(1), POLICY) is Stop.GIVE_UP
 
 
-def test_post_is_not_retried_unless_opted_in() -> None:
+def test_a_post_whose_answer_was_lost_is_an_unknown_outcome() -> None:
     lost = Failure(None, answer_lost=True)
-    assert next_step("POST", lost, after(1), POLICY) is Stop.GIVE_UP
+    assert next_step("POST", lost, after(1), POLICY) is Stop.OUTCOME_UNKNOWN
+
+
+def test_a_post_whose_answer_was_lost_is_resent_only_when_opted_in() -> None:
     opted_in = RetryPolicy(max_retries=2, retry_non_idempotent=True)
+    lost = Failure(None, answer_lost=True)
     assert isinstance(next_step("POST", lost, after(1), opted_in), Retry)
+    assert next_step("POST", lost, after(3), opted_in) is Stop.OUTCOME_UNKNOWN
+
+
+def test_a_post_that_provably_never_left_is_resent() -> None:
+    never_left = Failure(None, answer_lost=False)
+    assert isinstance(next_step("POST", never_left, after(1), POLICY), Retry)
+
+
+def test_a_post_refused_by_the_server_is_not_resent() -> None:
+    assert next_step("POST", Failure(503), after(1), POLICY) is Stop.GIVE_UP
+
+
+def test_a_pause_past_the_deadline_is_not_taken() -> None:
+    failure = Failure(503, retry_after=2.0)
+    assert next_step("GET", failure, after(1), POLICY, time_left=1.5) is Stop.GIVE_UP
+    step = next_step("GET", failure, after(1), POLICY, time_left=2.5)
+    assert isinstance(step, Retry)
+    assert step.delay == 2.0
+
+
+def test_no_time_left_means_no_retry_at_all() -> None:
+    failure = Failure(None, answer_lost=True)
+    assert next_step("GET", failure, after(1), POLICY, time_left=0.0) is Stop.GIVE_UP
 
 
 @pytest.mark.parametrize("failure", [Failure(None, hopeless=True), Failure(500, hopeless=True)])

@@ -32,7 +32,6 @@ from virtnum import (
     VirtnumError,
     VirtualNumber,
 )
-from virtnum._http.transport import Transport
 
 TOKEN = "tok-SECRET-123"
 BASE = "https://api.test"
@@ -65,18 +64,6 @@ async def mocked_client() -> AsyncIterator[AsyncClient]:
         yield api
     finally:
         await api.close()
-
-
-@pytest.fixture
-def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """The transport's pause between attempts, as a recording no-op."""
-    delays: list[float] = []
-
-    async def fake_sleep(delay: float) -> None:
-        delays.append(delay)
-
-    monkeypatch.setattr(Transport, "sleep", fake_sleep)
-    return delays
 
 
 def calls(m: aioresponses) -> list[tuple[str, URL, Any]]:

@@ -58,6 +58,10 @@ def _timeout(value: Any) -> float | None:
     return check_timeout(value, "timeout")
 
 
+def _deadline(value: Any) -> float | None:
+    return check_timeout(value, "deadline")
+
+
 def _connect_timeout(value: Any) -> float | None:
     return check_timeout(value, "connect_timeout")
 
@@ -132,6 +136,7 @@ class TransportConfig:
     connect_timeout: float | None = attrs.field(
         default=DEFAULT_CONNECT_TIMEOUT, converter=_connect_timeout
     )
+    deadline: float | None = attrs.field(default=None, converter=_deadline)
     max_retries: int = attrs.field(default=DEFAULT_MAX_RETRIES, converter=_max_retries)
     retry_after_cap: float | None = attrs.field(
         default=DEFAULT_RETRY_AFTER_CAP, converter=_retry_after_cap

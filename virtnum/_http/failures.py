@@ -18,10 +18,12 @@ from virtnum._http.retry import parse_retry_after
 __all__ = [
     "TLS_FAILURE",
     "connection_failure",
+    "deadline_passed",
     "describe",
     "path_of",
     "request_id_of",
     "status_error",
+    "unknown_outcome",
 ]
 
 _STATUS_ERRORS: dict[int, type[errors.APIStatusError]] = {
@@ -113,8 +115,12 @@ def connection_failure(
     """The error for an exchange that produced no usable answer (timeout, cut-short
     body, refused, reset, TLS, ...); aiohttp's own text is kept, redacted, as ``detail``."""
     shown = f"{method} {path_of(url)}"
+    # no connection was ever made: the request provably never left
+    sent = not isinstance(exc, aiohttp.ClientConnectorError | aiohttp.ConnectionTimeoutError)
     if isinstance(exc, TimeoutError | aiohttp.ServerTimeoutError):
-        return errors.APITimeoutError(f"{shown} timed out", method=method, url=url)
+        return errors.APITimeoutError(
+            f"{shown} timed out", method=method, url=url, request_sent=sent
+        )
     if isinstance(exc, aiohttp.ClientPayloadError):
         return errors.APIConnectionError(
             f"{shown}: the response body was cut short", method=method, url=url
@@ -126,7 +132,47 @@ def connection_failure(
         url=url,
         reason=reason,
         detail=redactor.text(detail),
+        request_sent=sent,
     )
+
+
+def deadline_passed(method: str, url: str, deadline: float, attempt: int) -> errors.APITimeoutError:
+    """The error for a call whose deadline ran out while attempt ``attempt`` was under way."""
+    made = "" if attempt > 1 else " (1 attempt)"
+    return errors.APITimeoutError(
+        f"{method} {path_of(url)}: no answer within the call's deadline of {deadline:g}s{made}",
+        method=method,
+        url=url,
+    )
+
+
+class _TimedOutUnknown(errors.OutcomeUnknownError, errors.APITimeoutError):
+    """A write that timed out after it was sent: both an unknown outcome and a timeout."""
+
+
+_WHAT_MAY_HAVE_HAPPENED = {
+    "POST": "the number may have been added; list the numbers to check before adding it again",
+    "DELETE": "this call has probably deleted it, but the outcome is not certain",
+}
+
+
+def unknown_outcome(error: errors.APIError) -> errors.OutcomeUnknownError:
+    """``error`` of a write whose answer was lost, named as the unknown outcome it is."""
+    method, url = error.method, error.url
+    if isinstance(error, errors.APIStatusError):  # a resent DELETE that found nothing
+        happened = "the answer was lost and the resend found no such number"
+    else:
+        happened = error.message.removeprefix(f"{method} {path_of(url)}").lstrip(": ")
+    maybe = _WHAT_MAY_HAVE_HAPPENED.get(method, "it may have been applied; check before resending")
+    cls = (
+        _TimedOutUnknown
+        if isinstance(error, errors.APITimeoutError)
+        else errors.OutcomeUnknownError
+    )
+    unknown = cls(f"{method} {path_of(url)}: {happened}; {maybe}", method=method, url=url)
+    if isinstance(error, errors.APIConnectionError):
+        unknown.reason, unknown.detail = error.reason, error.detail
+    return unknown
 
 
 def path_of(url: str) -> str:

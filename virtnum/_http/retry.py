@@ -42,10 +42,18 @@ BACKOFF_CAP = 8.0
 MAX_OVERLOAD_RETRIES = 8
 
 
-def is_retryable(method: str, status: int | None, *, retry_non_idempotent: bool = False) -> bool:
-    """Whether a failure of this kind deserves another try at all, attempts aside."""
+def is_retryable(
+    method: str,
+    status: int | None,
+    *,
+    answer_lost: bool = True,
+    retry_non_idempotent: bool = False,
+) -> bool:
+    """Whether a failure of this kind deserves another try at all, attempts aside: a
+    POST only with the caller's consent, or when it provably never left (no answer, and
+    none lost)."""
     if method.upper() not in _IDEMPOTENT and not retry_non_idempotent:
-        return False
+        return status is None and not answer_lost
     return status is None or status in RETRYABLE_STATUSES
 
 
@@ -63,7 +71,9 @@ def should_retry(
     """
     if attempt > max_retries:
         return False
-    return is_retryable(method, status, retry_non_idempotent=retry_non_idempotent)
+    if method.upper() not in _IDEMPOTENT and not retry_non_idempotent:
+        return False
+    return is_retryable(method, status, retry_non_idempotent=True)
 
 
 def overload_delay(overloads: int, *, rng: Callable[[], float] = random.random) -> float:
@@ -126,8 +136,9 @@ class RetryPolicy:
 class Failure:
     """What the decision needs to know of a failed attempt.
 
-    ``status`` is None when no answer came (``answer_lost``: the request may have been
-    applied); ``hopeless`` when retrying cannot help (body over the size cap, TLS).
+    ``status`` is None when no answer came; ``answer_lost`` then when the request may
+    have left (and been applied), False when it provably never did; ``hopeless`` when
+    retrying cannot help (body over the size cap, TLS).
     """
 
     status: int | None
@@ -167,10 +178,14 @@ class Retry:
     tries: Tries
 
 
-def outcome_unknown(method: str, status: int | None, *, answer_lost_before: bool) -> bool:
-    """A DELETE resent after a lost answer that finds no such number: it was probably
-    deleted by the first attempt, but nothing can prove it."""
-    return answer_lost_before and method == "DELETE" and status == 404
+def outcome_unknown(method: str, failure: Failure, tries: Tries) -> bool:
+    """Whether a failed write may have been applied with no way to tell: a POST whose
+    answer was lost (now or on an earlier attempt), or a DELETE resent after a lost
+    answer that finds no such number (probably deleted by the first attempt)."""
+    if method == "DELETE":
+        return tries.answer_lost and failure.status == 404
+    lost = failure.answer_lost or (tries.answer_lost and failure.status is None)
+    return method.upper() not in _IDEMPOTENT and lost
 
 
 def next_step(
@@ -179,16 +194,33 @@ def next_step(
     tries: Tries,
     policy: RetryPolicy,
     *,
+    time_left: float | None = None,
     rng: Callable[[], float] = random.random,
 ) -> Retry | Stop:
-    """What to do after the failed attempt ``tries.attempts``: retry after a delay, or stop."""
-    if outcome_unknown(method, failure.status, answer_lost_before=tries.answer_lost):
+    """What to do after the failed attempt ``tries.attempts``: retry after a delay, or
+    stop. With ``time_left`` (seconds to the call's deadline), a pause that would end
+    past it is not taken."""
+    step = _next_step(method, failure, tries, policy, rng)
+    if isinstance(step, Retry) and time_left is not None and step.delay >= time_left:
+        return Stop.GIVE_UP
+    if step is Stop.GIVE_UP and outcome_unknown(method, failure, tries):
         return Stop.OUTCOME_UNKNOWN
+    return step
+
+
+def _next_step(
+    method: str, failure: Failure, tries: Tries, policy: RetryPolicy, rng: Callable[[], float]
+) -> Retry | Stop:
+    if method == "DELETE" and outcome_unknown(method, failure, tries):
+        return Stop.GIVE_UP
     if failure.hopeless:
         return Stop.GIVE_UP
     tries = attrs.evolve(tries, answer_lost=failure.answer_lost)
     retryable = is_retryable(
-        method, failure.status, retry_non_idempotent=policy.retry_non_idempotent
+        method,
+        failure.status,
+        answer_lost=failure.answer_lost,
+        retry_non_idempotent=policy.retry_non_idempotent,
     )
     # max_retries=0 still means one attempt, overload or not
     overload_room = policy.max_retries > 0 and tries.overloads < MAX_OVERLOAD_RETRIES

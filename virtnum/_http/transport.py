@@ -22,7 +22,14 @@ from yarl import URL
 from virtnum import _errors as errors
 from virtnum._http.config import TransportConfig
 from virtnum._http.exchange import Exchange, Outcome, Response, send
-from virtnum._http.failures import TLS_FAILURE, path_of, request_id_of, status_error
+from virtnum._http.failures import (
+    TLS_FAILURE,
+    deadline_passed,
+    path_of,
+    request_id_of,
+    status_error,
+    unknown_outcome,
+)
 from virtnum._http.hooks import RequestEvent, ResponseEvent
 from virtnum._http.overload import AdaptiveLimit
 from virtnum._http.payload import Payload
@@ -140,14 +147,17 @@ class Transport:
         if max_retries is not None:
             policy = RetryPolicy(max_retries, policy.retry_after_cap, policy.retry_non_idempotent)
         began = time.monotonic()
+        ends = None if self.config.deadline is None else began + self.config.deadline
         tries = Tries()
         while True:
             tries = tries.begin()
-            outcome, error = await self._observed(exchange, tries, redact)
-            if error is None:
+            outcome, failed = await self._observed(exchange, tries, redact, ends)
+            if failed is None:
                 assert isinstance(outcome, Response)
                 return self._payload(exchange, outcome, tries, began, redact)
-            step = next_step(method, _failure(outcome, error), tries, policy)
+            error, failure = failed
+            left = None if ends is None else ends - time.monotonic()
+            step = next_step(method, failure, tries, policy, time_left=left)
             error.attempts = tries.attempts
             if isinstance(step, Stop):
                 raise error
@@ -178,16 +188,21 @@ class Transport:
         )
 
     async def _observed(
-        self, exchange: Exchange, tries: Tries, redact: Sequence[str]
-    ) -> tuple[Outcome, errors.APIError | None]:
-        """One attempt with its hooks and its DEBUG line; the error it ended in, if any."""
+        self, exchange: Exchange, tries: Tries, redact: Sequence[str], ends: float | None
+    ) -> tuple[Outcome, tuple[errors.APIError, Failure] | None]:
+        """One attempt with its hooks and its DEBUG line; the error it ended in and what
+        the retry decision needs to know of it, if it failed."""
         method, hooks = exchange.method, self._hooks
         if hooks.on_request:
             await hooks.request(RequestEvent(method, path_of(exchange.url), tries.attempts))
         started = time.monotonic()
-        outcome = await self._attempt(exchange)
+        if ends is None:
+            outcome = await self._attempt(exchange)
+        else:
+            outcome = await self._attempt_until(exchange, ends, tries.attempts)
         elapsed = time.monotonic() - started
-        error = self._error_of(exchange, outcome, tries, redact)
+        failed = self._failed(exchange, outcome, tries, redact)
+        error = None if failed is None else failed[0]
         if logger.isEnabledFor(logging.DEBUG):
             shown = outcome.status if isinstance(outcome, Response) else type(outcome).__name__
             logger.debug(
@@ -198,27 +213,41 @@ class Transport:
         if hooks.on_response:
             event = self._event(exchange, outcome, error, tries.attempts, elapsed, redact)
             await hooks.response(event)
-        return outcome, error
+        return outcome, failed
 
-    def _error_of(
+    def _failed(
         self, exchange: Exchange, outcome: Outcome, tries: Tries, redact: Sequence[str]
-    ) -> errors.APIError | None:
-        """None for a success; else the typed error (a lost DELETE answer named as such)."""
+    ) -> tuple[errors.APIError, Failure] | None:
+        """None for a success; else the typed error (a write's lost answer named as such)
+        and what the retry decision needs to know of it."""
         if isinstance(outcome, errors.APIError):
-            return outcome
-        if outcome.ok:
+            error = outcome
+        elif outcome.ok:
             return None
-        if outcome_unknown(exchange.method, outcome.status, answer_lost_before=tries.answer_lost):
-            return _unknown_delete(exchange.url)
-        return status_error(
-            exchange.method,
-            exchange.url,
-            outcome.status,
-            outcome.headers,
-            outcome.body,
-            self._redactor,
-            redact,
-        )
+        else:
+            error = status_error(
+                exchange.method,
+                exchange.url,
+                outcome.status,
+                outcome.headers,
+                outcome.body,
+                self._redactor,
+                redact,
+            )
+        failure = _failure(outcome, error)
+        if outcome_unknown(exchange.method, failure, tries):
+            error = unknown_outcome(error)
+        return error, failure
+
+    async def _attempt_until(self, exchange: Exchange, ends: float, attempt: int) -> Outcome:
+        """An attempt that the call's deadline cuts short, waits for the limits included."""
+        try:
+            async with asyncio.timeout_at(_loop_time_of(ends)):
+                return await self._attempt(exchange)
+        except TimeoutError:  # the attempt's own timeouts come back as values, not raised
+            deadline = self.config.deadline
+            assert deadline is not None
+            return deadline_passed(exchange.method, exchange.url, deadline, attempt)
 
     async def _attempt(self, exchange: Exchange) -> Outcome:
         """One attempt under the rate limit and the overload limit, which learns from it."""
@@ -294,7 +323,7 @@ def _failure(outcome: Outcome, error: errors.APIError) -> Failure:
     hopeless = isinstance(error, errors.ResponseTooLargeError) or (
         isinstance(error, errors.APIConnectionError) and error.reason == TLS_FAILURE
     )
-    lost = isinstance(error, errors.APIConnectionError)
+    lost = isinstance(error, errors.APIConnectionError) and error.request_sent
     return Failure(None, answer_lost=lost, hopeless=hopeless)
 
 
@@ -313,14 +342,7 @@ def _log_retry(
     )
 
 
-class _UnknownOutcome(errors.APIConnectionError):
-    """A write whose first answer was lost and whose resend cannot tell what happened."""
-
-
-def _unknown_delete(url: str) -> errors.APIConnectionError:
-    return _UnknownOutcome(
-        f"DELETE {path_of(url)}: the answer was lost and the resend found no such number; "
-        "this call has probably deleted it, but the outcome is not certain",
-        method="DELETE",
-        url=url,
-    )
+def _loop_time_of(monotonic: float) -> float:
+    """A ``time.monotonic()`` instant on the running loop's clock."""
+    loop = asyncio.get_running_loop()
+    return loop.time() + (monotonic - time.monotonic())

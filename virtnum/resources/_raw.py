@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Coroutine, Mapping
-from types import MappingProxyType
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
 
 import attrs
+from multidict import CIMultiDict, CIMultiDictProxy
 
 from virtnum._errors import ResponseValidationError
 from virtnum._http.payload import Payload
@@ -30,7 +30,8 @@ class RawResponse(Generic[R]):
     ``parse()``: the value the plain call returns (or the error it raises)."""
 
     status: int
-    headers: Mapping[str, str] = attrs.field(repr=False)
+    headers: CIMultiDictProxy[str] = attrs.field(repr=False)
+    """As HTTP has them: case-insensitive, a repeated header keeping every value."""
     request_id: str | None
     attempts: int
     elapsed: float
@@ -88,7 +89,7 @@ def raw(
         assert payload is not None, "a raw method makes a request"
         return RawResponse(
             status=payload.status,
-            headers=MappingProxyType(dict(payload.headers)),
+            headers=_read_only_headers(payload.headers),
             request_id=payload.request_id,
             attempts=payload.attempts,
             elapsed=payload.elapsed,
@@ -98,3 +99,9 @@ def raw(
         )
 
     return run
+
+
+def _read_only_headers(headers: Mapping[str, str]) -> CIMultiDictProxy[str]:
+    if isinstance(headers, CIMultiDictProxy):
+        return headers  # aiohttp's own: already read-only
+    return CIMultiDictProxy(CIMultiDict(headers))
