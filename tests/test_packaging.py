@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 import tarfile
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -66,3 +67,19 @@ def test_no_package_file_points_outside_the_repository() -> None:
         if outside.search(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+def test_every_supported_python_is_declared_and_run_by_ci() -> None:
+    """The classifiers name 3.11, 3.12 and 3.13; CI runs the suite on the newer two
+    (3.11 is python3 itself), and a missing one is a skip line, not a failure."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["requires-python"] == ">=3.11"
+    versions = {
+        c.rsplit(" :: ", 1)[1]
+        for c in project["classifiers"]
+        if re.fullmatch(r"Programming Language :: Python :: 3\.\d+", c)
+    }
+    assert versions == {"3.11", "3.12", "3.13"}
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "${VIRTNUM_CI_PYTHONS-3.12 3.13}" in ci
+    assert 'echo "skip: python$version not found"' in ci
