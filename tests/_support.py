@@ -1,4 +1,5 @@
-"""Plain helpers for the tests: the token, seed data, a user's environment, running the CLI."""
+"""Plain helpers for the tests: the token, seed data, a user's environment, running the CLI,
+and the documentation (the README and docs/): its pages, code blocks and their runs."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import fcntl
 import json
 import os
 import pty
+import re
 import select
 import struct
 import subprocess
@@ -18,7 +20,10 @@ from typing import Any
 
 from virtnum.testing import FakeServer
 
+ROOT = Path(__file__).parent.parent
 DATA = Path(__file__).parent / "data"
+DOCS = ROOT / "docs"
+README = ROOT / "README.md"
 TOKEN = "secret-token-9f3b2c"
 
 
@@ -95,10 +100,35 @@ def run_cli_on_a_terminal(
     return code, stdout, drawn.decode(errors="replace")
 
 
+def doc_pages() -> list[Path]:
+    """Every page of the documentation site (docs/, the API reference included), in order."""
+    return sorted(DOCS.rglob("*.md"))
+
+
+def code_blocks(text: str) -> list[tuple[str, str]]:
+    """The fenced code blocks of a Markdown text as ``(language, code)``, in order; only
+    fences that open at the start of a line and name a language."""
+    return re.findall(r"^```(\w+)\n(.*?)^```", text, flags=re.DOTALL | re.MULTILINE)
+
+
+def run_doc_python(code: str, server: FakeServer, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """A README or docs python block as a user runs it, with ``VIRTNUM_TOKEN`` and
+    ``VIRTNUM_BASE_URL`` exported for ``server`` (what ``virtnum fake-server`` prints),
+    in ``cwd``, with an empty ``XDG_CONFIG_HOME`` there (no saved profiles)."""
+    env = user_env(
+        VIRTNUM_TOKEN=TOKEN,
+        VIRTNUM_BASE_URL=server.url,
+        XDG_CONFIG_HOME=str(cwd / "config"),
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True, timeout=60
+    )
+
+
 def run_readme_bash(
     block: str, server: FakeServer, cwd: Path, **extra: str
 ) -> subprocess.CompletedProcess[str]:
-    """A README bash block in a user's shell, pointed at ``server`` instead of
+    """A README or docs bash block in a user's shell, pointed at ``server`` instead of
     ``virtnum fake-server`` on port 8000 (its URL and token swapped in)."""
     script = block.replace("http://127.0.0.1:8000", server.url).replace("fake-token", TOKEN)
     path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"

@@ -61,10 +61,9 @@ def test_the_fixtures_work_in_a_users_test_file_without_conftest(tmp_path: Path)
     assert not (tmp_path / "conftest.py").exists()
 
 
-def test_the_readme_testing_example_passes(tmp_path: Path) -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("## Testing your code") :]
-    (example,) = re.findall(r"```python\n(# test_numbers\.py.*?)```", section, flags=re.DOTALL)
+def test_the_guides_testing_example_passes(tmp_path: Path) -> None:
+    guide = (ROOT / "docs" / "testing.md").read_text(encoding="utf-8")
+    (example,) = re.findall(r"```python\n(# test_numbers\.py.*?)```", guide, flags=re.DOTALL)
     (tmp_path / "test_numbers.py").write_text(example, encoding="utf-8")
     result = _run_pytest(tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -207,7 +207,7 @@ def test_concurrency_bounds_the_writes_and_a_terminal_shows_progress(tmp_path: P
 def test_the_readme_apply_block_runs_against_a_fake_server(
     threaded_server: FakeServer, tmp_path: Path
 ) -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
     (block,) = [b for b in re.findall(r"```bash\n(.*?)```", readme, re.DOTALL) if "apply" in b]
     result = run_readme_bash(block, threaded_server, tmp_path)
     assert result.returncode == 0, result.stderr

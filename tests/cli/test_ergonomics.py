@@ -22,7 +22,7 @@ from virtnum.testing import FakeServer
 
 from .._support import DATA, TOKEN, run_cli, user_env
 
-README = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+README = (Path(__file__).parents[2] / "docs" / "cli.md").read_text(encoding="utf-8")
 CODES = {cls: code for cls, code in EXIT_CODES}
 CA = str(DATA / "test-ca.pem")
 
