@@ -1,6 +1,6 @@
 """FakeServer refuses what the documented API refuses: write bodies of the wrong types,
-ids that are not ASCII digits, an edit of a mobile number without its purpose; and it
-answers every input with JSON, never a 5xx of its own."""
+ids that are not ASCII digits, an edit of a def, abc or SIP-registration number without
+its purpose; and it answers every input with JSON, never a 5xx of its own."""
 
 from __future__ import annotations
 
@@ -103,9 +103,8 @@ async def test_a_write_body_of_the_wrong_type_is_refused_and_never_served(
         await assert_refused(server, "POST", PATH, {**SIP, **fields}, field)
     else:
         number_id = first_of(server, kind)
-        await assert_refused(
-            server, method, f"{PATH}/{number_id}", {"id": number_id, **fields}, field
-        )
+        body = {"id": number_id, "purpose": "company", **fields}
+        await assert_refused(server, method, f"{PATH}/{number_id}", body, field)
 
 
 @pytest.mark.parametrize("port", [0, 65536, -1, True, 5060.0, "5060", None])
@@ -117,7 +116,7 @@ async def test_ports_are_ints_from_1_to_65535_on_put_and_post_alike(
     if method == "POST":
         await assert_refused(server, "POST", PATH, {**SIP, "server_port": port}, "server_port")
     else:
-        body = {"id": number_id, "server_port": port}
+        body = {"id": number_id, "purpose": "company", "server_port": port}
         await assert_refused(server, "PUT", f"{PATH}/{number_id}", body, "server_port")
 
 
@@ -136,23 +135,31 @@ async def test_ports_are_ints_from_1_to_65535_on_put_and_post_alike(
         ("def", {"id": "{id}", "purpose": "company", "colour": "red"}, "colour"),
         ("def", {"id": "{id}", "purpose": "company", "login": "x"}, "login"),
         ("abc", {"id": "{id}", "purpose": "employee", "employee_id": 4}, "employee_id"),
-        ("abc", {"id": "{id}", "purpose": "not_specified"}, "purpose"),
-        ("sip_registration", {"id": "{id}", "login": ""}, "login"),
-        ("sip_registration", {"id": "{id}", "server_host": None}, "server_host"),
+        ("abc", {"id": "{id}", "purpose": "employee"}, "purpose"),
+        ("abc", {"id": "{id}", "comment": "x"}, "purpose"),
+        ("sip_registration", {"id": "{id}", "purpose": "company", "login": ""}, "login"),
+        (
+            "sip_registration",
+            {"id": "{id}", "purpose": "company", "server_host": None},
+            "server_host",
+        ),
+        ("sip_registration", {"id": "{id}", "login": "x"}, "purpose"),
         ("sip_redirection", {"id": "{id}", "purpose": "company"}, "purpose"),
     ],
 )
 async def test_every_rule_of_an_edit_body(
     server: FakeServer, kind: str, body: dict[str, Any], field: str
 ) -> None:
-    server.numbers[1]["type"] = kind  # number 1, so that id true or 1.0 would pass ==
+    # number 1, so that id true or 1.0 would pass ==; on not_specified, which abc repeats
+    server.numbers[1].update(type=kind, purpose="not_specified", employee_id=None)
     sent = {key: 1 if value == "{id}" else value for key, value in body.items()}
     await assert_refused(server, "PUT", f"{PATH}/1", sent, field)
 
 
 async def test_the_body_id_must_be_the_path_id(server: FakeServer) -> None:
     first, second = [i for i, r in server.numbers.items() if r["type"] == "abc"][:2]
-    await assert_refused(server, "PUT", f"{PATH}/{first}", {"id": second, "comment": "x"}, "id")
+    body = {"id": second, "comment": "x", "purpose": "company"}
+    await assert_refused(server, "PUT", f"{PATH}/{first}", body, "id")
 
 
 @pytest.mark.parametrize(
@@ -250,13 +257,42 @@ async def test_ids_in_paths_are_ascii_digits_only(
     assert 1 in server.numbers
 
 
-# -- Why 4: an edit of a mobile number needs its purpose --------------------------------
+# -- Why 4: an edit of a def, abc or SIP-registration number needs its purpose ----------
 
 
 async def test_a_put_of_a_mobile_number_without_purpose_is_refused(server: FakeServer) -> None:
     mobile = first_of(server, "def")
     await assert_refused(
         server, "PUT", f"{PATH}/{mobile}", {"id": mobile, "comment": "x"}, "purpose"
+    )
+
+
+@pytest.mark.parametrize("kind", ["abc", "sip_registration"])
+async def test_a_put_of_only_the_id_is_refused_for_want_of_purpose(
+    server: FakeServer, kind: str
+) -> None:
+    number_id = first_of(server, kind)
+    answer = await assert_refused(
+        server, "PUT", f"{PATH}/{number_id}", {"id": number_id}, "purpose"
+    )
+    assert answer["error"] == f"purpose is required in an edit of a {kind} number"
+
+
+async def test_an_abc_edit_repeats_the_purpose_on_record_or_sets_company(
+    server: FakeServer,
+) -> None:
+    city = first_of(server, "abc", purpose="employee")
+    employee, path = server.numbers[city]["employee_id"], f"{PATH}/{city}"
+    await assert_refused(server, "PUT", path, {"id": city, "purpose": "not_specified"}, "purpose")
+    other = {"id": city, "purpose": "employee", "employee_id": employee + 1}
+    await assert_refused(server, "PUT", path, other, "employee_id")
+    same = {"id": city, "purpose": "employee", "employee_id": employee, "comment": "x"}
+    assert (await call(server, "PUT", path, same))[0] == 200
+    assert (await call(server, "PUT", path, {"id": city, "purpose": "company"}))[0] == 200
+    assert server.numbers[city]["comment"] == "x"
+    assert (server.numbers[city]["purpose"], server.numbers[city]["employee_id"]) == (
+        "company",
+        None,
     )
 
 
@@ -269,8 +305,10 @@ async def test_a_put_of_a_mobile_number_without_purpose_is_refused(server: FakeS
         ("abc", "not_specified"),
         ("abc", "employee"),
         ("sip_registration", "company"),
+        ("sip_registration", "employee"),
         ("sip_redirection", "company"),
         ("toll_free", "company"),
+        ("toll_free", "employee"),
     ],
 )
 async def test_update_without_purpose_works_on_every_number_type(
@@ -292,7 +330,7 @@ async def test_update_without_purpose_works_on_every_number_type(
         ("PUT", f"{PATH}/{number_id}"),
     ]
     expected: dict[str, Any] = {"id": number_id, "comment": "front desk"}
-    if kind == "def":
+    if kind in ("def", "abc", "sip_registration"):  # the types the documents describe
         expected["purpose"] = purpose
         if employee is not None:
             expected["employee_id"] = employee

@@ -89,7 +89,8 @@ class FakeServer:
     404); a write body must be a JSON object of the fields its endpoint (for PUT, the
     number's type) takes, each of its JSON type (strings, ints that are not bools,
     positive ids, digits-only phone numbers, ports 1-65535), with ``purpose`` on every
-    edit of a mobile number and ``employee_id`` exactly when the purpose is
+    edit of a def, abc or SIP-registration number (the last two: ``company``, or the
+    purpose on record repeated) and ``employee_id`` exactly when the purpose is
     ``employee``. A refusal is 400 ``{"error": ..., "field": ...}`` and stores nothing,
     so every record served keeps the documented types. Every answer is JSON, and no
     input gets a 5xx unless ``faults`` asks for one.
