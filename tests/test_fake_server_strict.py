@@ -1,6 +1,7 @@
 """FakeServer refuses what the documented API refuses: write bodies of the wrong types,
 ids that are not ASCII digits, an edit of a def, abc or SIP-registration number without
-its purpose; and it answers every input with JSON, never a 5xx of its own."""
+its purpose; it reads a huge ``_page`` or ``_limit`` as a count; and it answers every
+input with JSON, never a 5xx of its own."""
 
 from __future__ import annotations
 
@@ -350,6 +351,30 @@ async def test_update_with_purpose_sends_no_get(server: FakeServer, client: Asyn
     assert server.numbers[mobile]["purpose"] == "not_specified"
 
 
+# -- Why 5: paging is a hint, so a huge _page or _limit is a count, not an error --------
+
+HUGE = "341726129415121691047261410164736"
+
+
+async def test_a_huge_page_is_past_the_end(server: FakeServer) -> None:
+    for query in (f"_page={HUGE}", f"_page={HUGE}&_limit=7", "_page=" + "9" * 5000):
+        assert (await call(server, "GET", f"{PATH}?{query}"))[::2] == (200, [])
+
+
+async def test_a_huge_limit_is_a_page_of_everything_from_the_offset(server: FakeServer) -> None:
+    async def ids(query: str) -> list[int]:
+        status, _, body = await call(server, "GET", f"{PATH}?{query}")
+        assert status == 200, body
+        return [record["id"] for record in body]
+
+    assert await ids(f"_limit={HUGE}") == list(server.numbers)
+    assert await ids(f"_limit={HUGE}&_page=1&_sort=id&_order=desc") == sorted(
+        server.numbers, reverse=True
+    )
+    assert await ids(f"_limit={HUGE}&_page=2") == []
+    assert await ids("_limit=" + "0" * 40 + "3") == list(server.numbers)[:3]
+
+
 # -- No input is a 5xx or text/plain ------------------------------------------------------
 
 
@@ -374,7 +399,8 @@ async def test_update_with_purpose_sends_no_get(server: FakeServer, client: Asyn
         ("GET", PATH + "?_limit=0", None, 400),
         ("GET", PATH + "?_page=-1", None, 400),
         ("GET", PATH + "?_limit=%EF%BC%91", None, 400),
-        ("GET", PATH + "?_limit=" + "9" * 5000, None, 400),
+        ("GET", PATH + "?_limit=" + "9" * 5000, None, 200),
+        ("GET", PATH + "?_page=" + "0" * 5000, None, 400),
         ("GET", PATH + "?type__gt=abc", None, 400),
         ("GET", PATH + "?type=def&type=abc&_sort=id&_sort=number&_order=sideways", None, 200),
         ("GET", PATH + "?%ZZ=%FF&_sort=%FF&=&&", None, 200),
