@@ -1,6 +1,7 @@
 """FakeServer refuses what the documented API refuses: write bodies of the wrong types,
-ids that are not ASCII digits, an edit of a mobile number without its purpose; and it
-answers every input with JSON, never a 5xx of its own."""
+ids that are not ASCII digits, an edit of a def, abc or SIP-registration number without
+its purpose; it reads a huge ``_page`` or ``_limit`` as a count; and it answers every
+input with JSON, never a 5xx of its own."""
 
 from __future__ import annotations
 
@@ -103,9 +104,8 @@ async def test_a_write_body_of_the_wrong_type_is_refused_and_never_served(
         await assert_refused(server, "POST", PATH, {**SIP, **fields}, field)
     else:
         number_id = first_of(server, kind)
-        await assert_refused(
-            server, method, f"{PATH}/{number_id}", {"id": number_id, **fields}, field
-        )
+        body = {"id": number_id, "purpose": "company", **fields}
+        await assert_refused(server, method, f"{PATH}/{number_id}", body, field)
 
 
 @pytest.mark.parametrize("port", [0, 65536, -1, True, 5060.0, "5060", None])
@@ -117,7 +117,7 @@ async def test_ports_are_ints_from_1_to_65535_on_put_and_post_alike(
     if method == "POST":
         await assert_refused(server, "POST", PATH, {**SIP, "server_port": port}, "server_port")
     else:
-        body = {"id": number_id, "server_port": port}
+        body = {"id": number_id, "purpose": "company", "server_port": port}
         await assert_refused(server, "PUT", f"{PATH}/{number_id}", body, "server_port")
 
 
@@ -136,23 +136,31 @@ async def test_ports_are_ints_from_1_to_65535_on_put_and_post_alike(
         ("def", {"id": "{id}", "purpose": "company", "colour": "red"}, "colour"),
         ("def", {"id": "{id}", "purpose": "company", "login": "x"}, "login"),
         ("abc", {"id": "{id}", "purpose": "employee", "employee_id": 4}, "employee_id"),
-        ("abc", {"id": "{id}", "purpose": "not_specified"}, "purpose"),
-        ("sip_registration", {"id": "{id}", "login": ""}, "login"),
-        ("sip_registration", {"id": "{id}", "server_host": None}, "server_host"),
+        ("abc", {"id": "{id}", "purpose": "employee"}, "purpose"),
+        ("abc", {"id": "{id}", "comment": "x"}, "purpose"),
+        ("sip_registration", {"id": "{id}", "purpose": "company", "login": ""}, "login"),
+        (
+            "sip_registration",
+            {"id": "{id}", "purpose": "company", "server_host": None},
+            "server_host",
+        ),
+        ("sip_registration", {"id": "{id}", "login": "x"}, "purpose"),
         ("sip_redirection", {"id": "{id}", "purpose": "company"}, "purpose"),
     ],
 )
 async def test_every_rule_of_an_edit_body(
     server: FakeServer, kind: str, body: dict[str, Any], field: str
 ) -> None:
-    server.numbers[1]["type"] = kind  # number 1, so that id true or 1.0 would pass ==
+    # number 1, so that id true or 1.0 would pass ==; on not_specified, which abc repeats
+    server.numbers[1].update(type=kind, purpose="not_specified", employee_id=None)
     sent = {key: 1 if value == "{id}" else value for key, value in body.items()}
     await assert_refused(server, "PUT", f"{PATH}/1", sent, field)
 
 
 async def test_the_body_id_must_be_the_path_id(server: FakeServer) -> None:
     first, second = [i for i, r in server.numbers.items() if r["type"] == "abc"][:2]
-    await assert_refused(server, "PUT", f"{PATH}/{first}", {"id": second, "comment": "x"}, "id")
+    body = {"id": second, "comment": "x", "purpose": "company"}
+    await assert_refused(server, "PUT", f"{PATH}/{first}", body, "id")
 
 
 @pytest.mark.parametrize(
@@ -250,13 +258,42 @@ async def test_ids_in_paths_are_ascii_digits_only(
     assert 1 in server.numbers
 
 
-# -- Why 4: an edit of a mobile number needs its purpose --------------------------------
+# -- Why 4: an edit of a def, abc or SIP-registration number needs its purpose ----------
 
 
 async def test_a_put_of_a_mobile_number_without_purpose_is_refused(server: FakeServer) -> None:
     mobile = first_of(server, "def")
     await assert_refused(
         server, "PUT", f"{PATH}/{mobile}", {"id": mobile, "comment": "x"}, "purpose"
+    )
+
+
+@pytest.mark.parametrize("kind", ["abc", "sip_registration"])
+async def test_a_put_of_only_the_id_is_refused_for_want_of_purpose(
+    server: FakeServer, kind: str
+) -> None:
+    number_id = first_of(server, kind)
+    answer = await assert_refused(
+        server, "PUT", f"{PATH}/{number_id}", {"id": number_id}, "purpose"
+    )
+    assert answer["error"] == f"purpose is required in an edit of a {kind} number"
+
+
+async def test_an_abc_edit_repeats_the_purpose_on_record_or_sets_company(
+    server: FakeServer,
+) -> None:
+    city = first_of(server, "abc", purpose="employee")
+    employee, path = server.numbers[city]["employee_id"], f"{PATH}/{city}"
+    await assert_refused(server, "PUT", path, {"id": city, "purpose": "not_specified"}, "purpose")
+    other = {"id": city, "purpose": "employee", "employee_id": employee + 1}
+    await assert_refused(server, "PUT", path, other, "employee_id")
+    same = {"id": city, "purpose": "employee", "employee_id": employee, "comment": "x"}
+    assert (await call(server, "PUT", path, same))[0] == 200
+    assert (await call(server, "PUT", path, {"id": city, "purpose": "company"}))[0] == 200
+    assert server.numbers[city]["comment"] == "x"
+    assert (server.numbers[city]["purpose"], server.numbers[city]["employee_id"]) == (
+        "company",
+        None,
     )
 
 
@@ -269,8 +306,10 @@ async def test_a_put_of_a_mobile_number_without_purpose_is_refused(server: FakeS
         ("abc", "not_specified"),
         ("abc", "employee"),
         ("sip_registration", "company"),
+        ("sip_registration", "employee"),
         ("sip_redirection", "company"),
         ("toll_free", "company"),
+        ("toll_free", "employee"),
     ],
 )
 async def test_update_without_purpose_works_on_every_number_type(
@@ -292,7 +331,7 @@ async def test_update_without_purpose_works_on_every_number_type(
         ("PUT", f"{PATH}/{number_id}"),
     ]
     expected: dict[str, Any] = {"id": number_id, "comment": "front desk"}
-    if kind == "def":
+    if kind in ("def", "abc", "sip_registration"):  # the types the documents describe
         expected["purpose"] = purpose
         if employee is not None:
             expected["employee_id"] = employee
@@ -310,6 +349,30 @@ async def test_update_with_purpose_sends_no_get(server: FakeServer, client: Asyn
     await client.numbers.update(mobile, comment="x", purpose=Purpose.NOT_SPECIFIED)
     assert [r.method for r in server.requests] == ["PUT"]
     assert server.numbers[mobile]["purpose"] == "not_specified"
+
+
+# -- Why 5: paging is a hint, so a huge _page or _limit is a count, not an error --------
+
+HUGE = "341726129415121691047261410164736"
+
+
+async def test_a_huge_page_is_past_the_end(server: FakeServer) -> None:
+    for query in (f"_page={HUGE}", f"_page={HUGE}&_limit=7", "_page=" + "9" * 5000):
+        assert (await call(server, "GET", f"{PATH}?{query}"))[::2] == (200, [])
+
+
+async def test_a_huge_limit_is_a_page_of_everything_from_the_offset(server: FakeServer) -> None:
+    async def ids(query: str) -> list[int]:
+        status, _, body = await call(server, "GET", f"{PATH}?{query}")
+        assert status == 200, body
+        return [record["id"] for record in body]
+
+    assert await ids(f"_limit={HUGE}") == list(server.numbers)
+    assert await ids(f"_limit={HUGE}&_page=1&_sort=id&_order=desc") == sorted(
+        server.numbers, reverse=True
+    )
+    assert await ids(f"_limit={HUGE}&_page=2") == []
+    assert await ids("_limit=" + "0" * 40 + "3") == list(server.numbers)[:3]
 
 
 # -- No input is a 5xx or text/plain ------------------------------------------------------
@@ -336,7 +399,8 @@ async def test_update_with_purpose_sends_no_get(server: FakeServer, client: Asyn
         ("GET", PATH + "?_limit=0", None, 400),
         ("GET", PATH + "?_page=-1", None, 400),
         ("GET", PATH + "?_limit=%EF%BC%91", None, 400),
-        ("GET", PATH + "?_limit=" + "9" * 5000, None, 400),
+        ("GET", PATH + "?_limit=" + "9" * 5000, None, 200),
+        ("GET", PATH + "?_page=" + "0" * 5000, None, 400),
         ("GET", PATH + "?type__gt=abc", None, 400),
         ("GET", PATH + "?type=def&type=abc&_sort=id&_sort=number&_order=sideways", None, 200),
         ("GET", PATH + "?%ZZ=%FF&_sort=%FF&=&&", None, 200),

@@ -52,9 +52,22 @@ async def test_update_sends_id_and_the_given_fields(
 
 async def test_update_comment_none_clears_it(client: AsyncClient, server: FakeServer) -> None:
     number_id = first_of_type(server, "abc")
+    server.numbers[number_id].update(purpose="company", employee_id=None)
     await client.numbers.update(number_id, comment=None)
-    assert sent_body(server) == {"id": number_id, "comment": None}
+    assert sent_body(server) == {"id": number_id, "comment": None, "purpose": "company"}
     assert (await client.numbers.get(number_id)).comment is None
+
+
+@pytest.mark.parametrize("kind", ["def", "abc", "sip_registration"])
+async def test_update_refuses_to_repeat_employee_with_no_employee_id_on_record(
+    client: AsyncClient, server: FakeServer, kind: str
+) -> None:
+    number_id = first_of_type(server, kind)
+    server.numbers[number_id].update(purpose="employee", employee_id=None, comment="old")
+    with pytest.raises(ValueError, match="pass employee_id or another purpose"):
+        await client.numbers.update(number_id, comment="new")
+    assert [r.method for r in server.requests] == ["GET"]
+    assert server.numbers[number_id]["comment"] == "old"
 
 
 @pytest.mark.parametrize(

@@ -151,6 +151,29 @@ def test_a_write_the_server_refuses_is_that_rows_error(threaded_server: FakeServ
     assert threaded_server.numbers[mobile]["comment"] == "new"
 
 
+def test_a_row_repeating_employee_with_no_employee_id_fails_in_the_plan_and_sends_nothing(
+    threaded_server: FakeServer, tmp_path: Path
+) -> None:
+    (city,) = ids_of(threaded_server, "abc", 1)
+    (mobile,) = ids_of(threaded_server, "def", 1)
+    threaded_server.numbers[city].update(purpose="employee", employee_id=None, comment="old")
+    threaded_server.numbers[mobile]["comment"] = "old"
+    text = f"id,comment\n{city},front desk\n{mobile},new\n"
+    dry = run_cli(threaded_server, "numbers", "apply", "-", "--dry-run", stdin=text)
+    assert dry.returncode == 14
+    assert dry.stdout == f'{mobile}\tcomment: "old" → "new"\n'
+    assert f"(id {city}): employee_id is required" in dry.stderr
+    assert "pass employee_id or another purpose" in dry.stderr
+    report = tmp_path / "report.jsonl"
+    done = run_cli(threaded_server, "numbers", "apply", "-", "--report", str(report), stdin=text)
+    assert done.returncode == 14
+    city_line, mobile_line = report_of(report)
+    assert (city_line["status"], mobile_line["status"]) == ("error", "ok")
+    assert "pass employee_id or another purpose" in city_line["error"]
+    assert [body["id"] for body in puts(threaded_server)] == [mobile]
+    assert threaded_server.numbers[city]["comment"] == "old"
+
+
 @pytest.mark.parametrize(
     ("text", "args", "words"),
     [
@@ -255,6 +278,11 @@ def test_a_plan_keeps_what_differs_and_adds_what_the_api_wants() -> None:
     assert plan_update(mobile, {"comment": "a", "employee_id": 9}).changes == ()
     city = VirtualNumber(id=4, type=NumberType.ABC, purpose=Purpose.COMPANY)
     assert plan_update(city, {"comment": None}).kwargs == {}
-    assert plan_update(city, {"comment": "x"}).kwargs == {"comment": "x"}
+    assert plan_update(city, {"comment": "x"}).kwargs == {"purpose": "company", "comment": "x"}
     with pytest.raises(ValueError, match="employee_id is required"):
         plan_update(VirtualNumber(id=5, type=NumberType.DEF), {"purpose": "employee"})
+    unassigned = VirtualNumber(id=6, type=NumberType.ABC, purpose=Purpose.EMPLOYEE)
+    assert plan_update(unassigned, {"employee_id": 42}).kwargs == {
+        "purpose": "employee",
+        "employee_id": 42,
+    }

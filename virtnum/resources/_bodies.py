@@ -10,10 +10,18 @@ from virtnum._types import NOT_GIVEN
 from virtnum._validate import check_id, check_optional_str, wrong_type
 from virtnum.models import NumberType, Purpose, VirtualNumber
 
-__all__ = ["kept_purpose", "mobile_body", "sip_registration_body", "update_body"]
+__all__ = [
+    "kept_purpose",
+    "mobile_body",
+    "sip_registration_body",
+    "update_body",
+    "with_kept_purpose",
+]
 
 _PHONE = re.compile(r"[0-9]{10,15}")
 _KNOWN_PURPOSES = frozenset(Purpose.__members__.values())
+# The types whose edit the documents describe, each with ``purpose`` in its PUT body.
+_EDITS_WITH_PURPOSE = frozenset({NumberType.DEF, NumberType.ABC, NumberType.SIP_REGISTRATION})
 
 
 def _phone(value: Any, name: str) -> str:
@@ -118,7 +126,10 @@ def update_body(number_id: int, given: Mapping[str, Any]) -> dict[str, Any]:
     body.update(_checked(UPDATE_FIELDS, {**given, "employee_id": NOT_GIVEN}))
     if body.get("purpose") == Purpose.EMPLOYEE:
         if employee_id is NOT_GIVEN:
-            raise ValueError("employee_id is required when purpose is 'employee'")
+            raise ValueError(
+                "employee_id is required when purpose is 'employee':"
+                " pass employee_id or another purpose"
+            )
         body["employee_id"] = _employee(employee_id, "employee_id")
     elif employee_id is not NOT_GIVEN:
         raise ValueError("employee_id goes only with purpose='employee'")
@@ -128,16 +139,26 @@ def update_body(number_id: int, given: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def kept_purpose(number: VirtualNumber) -> dict[str, Any]:
-    """What an edit that leaves the purpose alone repeats from ``number`` as it is: a
-    mobile (def) number's purpose, which the API requires on every edit of one, and with
-    purpose employee its employee_id. Nothing for other types: their purpose is optional
-    (and can only be set to company)."""
-    if number.type != NumberType.DEF or number.purpose is None:
+    """The purpose an edit that leaves it alone repeats from ``number`` (with its
+    employee_id, if any): the documents want it in every def, abc or SIP-registration edit."""
+    if number.type not in _EDITS_WITH_PURPOSE or number.purpose is None:
         return {}
     kept: dict[str, Any] = {"purpose": number.purpose.value}
     if number.purpose == Purpose.EMPLOYEE and number.employee_id is not None:
         kept["employee_id"] = number.employee_id
     return kept
+
+
+def with_kept_purpose(body: Mapping[str, Any], number: VirtualNumber) -> dict[str, Any]:
+    """``body`` plus ``kept_purpose(number)``; ValueError when that purpose is employee and
+    no employee_id is on record, an edit the API would refuse."""
+    kept = kept_purpose(number)
+    if kept.get("purpose") == Purpose.EMPLOYEE and "employee_id" not in kept:
+        raise ValueError(
+            f"number {number.id} is on purpose 'employee' with no employee_id on record:"
+            " pass employee_id or another purpose"
+        )
+    return {**body, **kept}
 
 
 def sip_registration_body(given: Mapping[str, Any]) -> dict[str, Any]:

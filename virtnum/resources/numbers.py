@@ -19,10 +19,10 @@ from virtnum.filters import Filter
 from virtnum.models import AvailableMobileNumber, NumberType, Purpose, State, VirtualNumber
 from virtnum.resources._blocking import BlockingResource, blocking, blocking_iter
 from virtnum.resources._bodies import (
-    kept_purpose,
     mobile_body,
     sip_registration_body,
     update_body,
+    with_kept_purpose,
 )
 from virtnum.resources._pagination import PageIterator
 from virtnum.resources._waiting import check_seconds, check_states, poll_state
@@ -193,14 +193,14 @@ class AsyncNumbers:
         """``PUT /numbers/virtual-number/{id}``: change the fields given (``comment=None``
         clears the comment). Returns what the server echoes: the sent fields and ``id``.
 
-        The API wants a mobile (def) number's ``purpose`` in every edit. Without
-        ``purpose`` this costs one extra GET: the number is read first and its current
-        purpose (and ``employee_id``, when that purpose is ``employee``) goes along
-        unchanged; other types get no purpose. With ``purpose`` given, no GET is sent.
+        Without ``purpose`` one GET comes first and the current purpose (with its
+        ``employee_id``) goes along, as the documents want in every def, abc or
+        SIP-registration edit; ValueError, nothing sent, for ``employee`` with no
+        ``employee_id`` on record.
         """
         body = update_body(id, locals())
         if "purpose" not in body:
-            body.update(kept_purpose(await self.get(body["id"])))
+            body = with_kept_purpose(body, await self.get(body["id"]))
         return await self._write("PUT", f"{_PATH}/{body['id']}", body)
 
     async def add_sip_registration(

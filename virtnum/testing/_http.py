@@ -14,7 +14,7 @@ __all__ = ["Refused", "error", "error_response", "find_number", "json_response",
 
 _dumps = msgspec.json.Encoder().encode
 _log = logging.getLogger("virtnum.testing")
-# Longer digit strings name no number and no page (and int() refuses past 4300 digits).
+# Longer digit strings name no number (and int() refuses past 4300 digits).
 _MAX_ID_DIGITS = 30
 
 
@@ -41,7 +41,7 @@ def error(status: int, message: str, **extra: Any) -> web.Response:
 
 def parse_digits(text: str) -> int | None:
     """The int that ``text`` spells in ASCII digits only (not ``²``, ``١`` or `` 1``),
-    else None: ids in paths, ``_page`` and ``_limit``."""
+    else None: ids in paths."""
     if text.isascii() and text.isdigit() and len(text) <= _MAX_ID_DIGITS:
         return int(text)
     return None

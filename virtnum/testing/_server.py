@@ -20,7 +20,6 @@ from virtnum.testing._http import (
     error_response,
     find_number,
     json_response,
-    parse_digits,
 )
 from virtnum.testing._writes import WriteHandlers
 
@@ -30,6 +29,8 @@ __all__ = ["FakeServer", "RecordedRequest"]
 
 _PATH = "/numbers/virtual-number"
 _CONTROL = {"_sort", "_order", "_page", "_limit"}
+# A _page or _limit of more digits than this is larger than any list.
+_HUGE_DIGITS = 30
 
 
 @attrs.frozen
@@ -64,9 +65,20 @@ def _sort_key(value: Any) -> tuple[int, Any, str]:
     return (3, 0, _dumps(value).decode())
 
 
+def _count(text: str) -> int | None:
+    """A count in ASCII digits, however long: one of more digits than any list has
+    records stands for ``10**_HUGE_DIGITS`` (int() refuses past 4300 digits)."""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    significant = text.lstrip("0") or "0"
+    return 10**_HUGE_DIGITS if len(significant) > _HUGE_DIGITS else int(significant)
+
+
 def _paging(query: Mapping[str, str]) -> tuple[int, int]:
-    """``_limit`` and ``_page`` (10 and 1 by default): positive, in ASCII digits."""
-    limit, page = parse_digits(query.get("_limit", "10")), parse_digits(query.get("_page", "1"))
+    """``_limit`` and ``_page`` (10 and 1 by default): positive, in ASCII digits. Paging
+    is a hint, so a huge one is no error: a huge ``_page`` is past the end (an empty
+    page), a huge ``_limit`` a page of everything from the offset."""
+    limit, page = _count(query.get("_limit", "10")), _count(query.get("_page", "1"))
     if limit is None or page is None or limit <= 0 or page <= 0:
         raise Refused("_page and _limit must be positive integers")
     return limit, page
@@ -89,7 +101,8 @@ class FakeServer:
     404); a write body must be a JSON object of the fields its endpoint (for PUT, the
     number's type) takes, each of its JSON type (strings, ints that are not bools,
     positive ids, digits-only phone numbers, ports 1-65535), with ``purpose`` on every
-    edit of a mobile number and ``employee_id`` exactly when the purpose is
+    edit of a def, abc or SIP-registration number (the last two: ``company``, or the
+    purpose on record repeated) and ``employee_id`` exactly when the purpose is
     ``employee``. A refusal is 400 ``{"error": ..., "field": ...}`` and stores nothing,
     so every record served keeps the documented types. Every answer is JSON, and no
     input gets a 5xx unless ``faults`` asks for one.
@@ -99,8 +112,9 @@ class FakeServer:
     operator's real time, records given to it are served as given (unchecked), a SIP
     number already in the account can be added again, ``Content-Type`` and ``Accept``
     are not checked, and ``_page``/``_limit`` paging works (the documents do not have
-    it). A request that is not HTTP aiohttp can parse (a method it does not know, a
-    request line over 8 KiB) gets aiohttp's own plain-text 400.
+    it; a huge ``_page`` is an empty page, a huge ``_limit`` all from the offset). A
+    request that is not HTTP aiohttp can parse (a method it does not know, a request
+    line over 8 KiB) gets aiohttp's own plain-text 400.
     """
 
     def __init__(

@@ -84,22 +84,23 @@ class Shape:
     name: str
     required: tuple[str, ...]
     optional: tuple[str, ...] = ()
-    values: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+    values: Mapping[str, tuple[str | int, ...]] = attrs.field(factory=dict)
 
 
-def _edit(kind: str, required: tuple[str, ...], optional: tuple[str, ...]) -> Shape:
-    purposes = _PURPOSES if kind == "def" else ("company",)
-    return Shape(f"an edit of a {kind} number", ("id", *required), optional, {"purpose": purposes})
+def _edit(kind: str, optional: tuple[str, ...], purposes: tuple[str, ...]) -> Shape:
+    name = f"an edit of a {kind} number"
+    return Shape(name, ("id", "purpose"), optional, {"purpose": purposes})
 
 
-# PUT /numbers/virtual-number/{id}, by the number's type (documents: the vendor's pages).
+# PUT /numbers/virtual-number/{id}, by the number's type (documents: the vendor's pages):
+# each documented type's edit carries purpose, which abc and SIP registration set to company.
 _UPDATES = {
-    "def": _edit("def", ("purpose",), ("comment", "employee_id")),
-    "abc": _edit("abc", (), ("comment", "purpose")),
+    "def": _edit("def", ("comment", "employee_id"), _PURPOSES),
+    "abc": _edit("abc", ("comment",), ("company",)),
     "sip_registration": _edit(
         "sip_registration",
-        (),
-        ("comment", "purpose", "login", "password", "server_host", "server_port"),
+        ("comment", "login", "password", "server_host", "server_port"),
+        ("company",),
     ),
 }
 SIP_REGISTRATION = Shape(
@@ -147,7 +148,8 @@ def check_body(body: Any, shape: Shape) -> dict[str, Any]:
             raise Refused(f"{name} must be {problem}, got {_shown(value)}", field=name)
         choices = shape.values.get(name)
         if choices is not None and value not in choices:
-            raise Refused(f"{name} must be one of {', '.join(choices)}", field=name)
+            shown = ", ".join(map(str, choices))
+            raise Refused(f"{name} must be one of {shown}", field=name)
     if body.get("purpose") == "employee" and "employee_id" not in body:
         raise Refused("employee_id is required when purpose is employee", field="employee_id")
     if "employee_id" in body and body.get("purpose") != "employee":
@@ -155,12 +157,27 @@ def check_body(body: Any, shape: Shape) -> dict[str, Any]:
     return body
 
 
-def check_update(body: Any, number_id: int, kind: Any) -> dict[str, Any]:
-    """A PUT body for number ``number_id`` of type ``kind``: the fields that type takes
-    (a type without a documented edit takes only ``comment``), and the path's id."""
-    default = Shape("an edit of this number", ("id",), ("comment",))
-    shape = _UPDATES.get(kind, default) if isinstance(kind, str) else default
-    checked = check_body(body, shape)
-    if checked["id"] != number_id:
+def _update_shape(record: Mapping[str, Any]) -> Shape:
+    """The edit ``record``'s type takes (only ``comment`` for a type without a documented
+    edit); an abc or SIP-registration edit may also repeat the purpose on record, with
+    its employee_id, since repeating it changes nothing."""
+    kind, purpose = record.get("type"), record.get("purpose")
+    shape = _UPDATES.get(kind) if isinstance(kind, str) else None
+    if shape is None:
+        return Shape("an edit of this number", ("id",), ("comment",))
+    if not isinstance(purpose, str) or purpose in shape.values["purpose"]:
+        return shape
+    values: dict[str, tuple[str | int, ...]] = {"purpose": (*shape.values["purpose"], purpose)}
+    employee_id, optional = record.get("employee_id"), shape.optional
+    if purpose == "employee" and type(employee_id) is int:
+        optional += ("employee_id",)
+        values["employee_id"] = (employee_id,)
+    return attrs.evolve(shape, optional=optional, values=values)
+
+
+def check_update(body: Any, record: Mapping[str, Any]) -> dict[str, Any]:
+    """A PUT body for ``record``: the fields its type takes, and the path's id."""
+    checked = check_body(body, _update_shape(record))
+    if checked["id"] != record["id"]:
         raise Refused("the body's id must be the id in the path", field="id")
     return checked

@@ -43,7 +43,7 @@ class WriteHandlers:
 
     async def update(self, request: web.Request) -> web.Response:
         record = find_number(self.numbers, request)
-        body = check_update(decode(await request.read()), record["id"], record.get("type"))
+        body = check_update(decode(await request.read()), record)
         if "password" in body:
             self.secrets[record["id"]] = body["password"]
         record.update({k: v for k, v in body.items() if k != "password"})
