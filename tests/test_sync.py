@@ -1,4 +1,5 @@
-"""The blocking Client: same behaviour as AsyncClient, through one portal thread."""
+"""The blocking Client: same behaviour as AsyncClient, on the calling thread's own loop
+(a background portal thread only for calls made inside a running loop)."""
 
 from __future__ import annotations
 
@@ -79,14 +80,30 @@ async def test_works_inside_a_running_event_loop(sync_client: Client) -> None:
     assert len(list(sync_client.numbers.iter(page_size=20))) == 50
 
 
-def test_close_stops_the_thread_and_is_idempotent(threaded_server: FakeServer) -> None:
+def test_a_call_from_a_plain_thread_starts_no_thread(threaded_server: FakeServer) -> None:
+    before = threading.active_count()
+    with Client(TOKEN, base_url=threaded_server.url) as client:
+        assert client.numbers.get(1).id == 1
+        assert threading.active_count() == before
+
+
+async def test_a_call_inside_a_running_loop_goes_to_a_background_thread(
+    threaded_server: FakeServer,
+) -> None:
     before = len(portal_threads())
     client = Client(TOKEN, base_url=threaded_server.url)
+    assert client.numbers.get(1).id == 1
     assert len(portal_threads()) == before + 1
+    client.close()
+    assert len(portal_threads()) == before
+
+
+def test_close_is_idempotent_and_final(threaded_server: FakeServer) -> None:
+    client = Client(TOKEN, base_url=threaded_server.url)
     client.numbers.get(1)
     client.close()
     client.close()
-    assert len(portal_threads()) == before
+    assert client.is_closed
     with pytest.raises(VirtnumError, match="closed"):
         client.numbers.get(1)
 
@@ -120,7 +137,20 @@ def test_bad_arguments_fail_before_a_thread_starts() -> None:
     assert len(portal_threads()) == before
 
 
-def test_calling_back_into_the_client_from_its_loop_is_refused(sync_client: Client) -> None:
+def test_a_callback_may_call_the_client(sync_client: Client) -> None:
+    """``on_progress`` runs inside the calling thread's loop: its call goes elsewhere."""
+    seen: list[int] = []
+
+    def progress(done: int, total: int) -> None:
+        seen.append(sync_client.numbers.get(done).id)
+
+    assert len(sync_client.numbers.get_many([1, 2], on_progress=progress)) == 2
+    assert seen == [1, 2]
+
+
+async def test_calling_back_into_the_client_from_its_background_loop_is_refused(
+    sync_client: Client,
+) -> None:
     seen: list[BaseException] = []
 
     def progress(done: int, total: int) -> None:

@@ -83,14 +83,14 @@ class Client:
             return made[1]
         if made is not None:  # a parent's copy: see Root.current
             inherited_copies.append(made[1])
-        async_client = self._root.current()[1]
+        async_client = self._root.client()
         if self._changes:
             async_client = async_client.with_options(**self._changes)
         self._made_for = (os.getpid(), async_client)
         return async_client
 
     def _call(self, func: Callable[..., Awaitable[T]], /, *args: Any, **kwargs: Any) -> T:
-        return self._root.current()[0].call(func, *args, **kwargs)
+        return self._root.call(func, *args, **kwargs)
 
     @property
     def base_url(self) -> str:

@@ -1,5 +1,6 @@
-"""Where the blocking Client runs coroutines: an event loop on a thread of its own, and,
-per process, the async client behind it (a fork makes fresh ones, lazily)."""
+"""Where the blocking Client runs coroutines: a loop of the calling thread's own, or,
+for calls made inside a running loop, a background loop thread; per process, the async
+client behind them (a fork makes fresh ones, lazily)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from anyio.from_thread import start_blocking_portal
 
 from virtnum._client import AsyncClient
 from virtnum._errors import VirtnumError
+from virtnum._thread_loops import CLOSED, ThreadLoops, awaited
 
 __all__ = ["LoopThread", "Root", "inherited_copies"]
 
@@ -24,9 +26,6 @@ T = TypeVar("T")
 
 async def _loop_and_thread() -> tuple[asyncio.AbstractEventLoop, threading.Thread]:
     return asyncio.get_running_loop(), threading.current_thread()
-
-
-_CLOSED = "this client is closed; create a new one"
 
 
 class LoopThread:
@@ -55,8 +54,8 @@ class LoopThread:
             )
         with self._lock:  # closing takes the lock too: no call slips onto a closed loop
             if self.closed:
-                raise VirtnumError(_CLOSED)
-            future = asyncio.run_coroutine_threadsafe(_awaited(func, *args, **kwargs), self.loop)
+                raise VirtnumError(CLOSED)
+            future = asyncio.run_coroutine_threadsafe(awaited(func, *args, **kwargs), self.loop)
             self._pending.add(future)
         closed_meanwhile = False
         try:
@@ -99,9 +98,10 @@ class LoopThread:
 
 class Root:
     """What a Client and its ``with_options`` copies share: how to make the async client,
-    and, per process, the loop thread and that async client. A fork gets fresh ones
-    there, made lazily; the parent's are left alone. The thread stops when the original
-    is closed, or when the last of the clients sharing it is collected."""
+    and, per process, that async client, the loops of the threads that call it, and the
+    background loop thread for calls made inside a running loop (started on first
+    need). A fork gets fresh ones there, made lazily; the parent's are left alone. All
+    stop when the original is closed, or when the last client sharing them is collected."""
 
     def __init__(
         self, args: tuple[Any, ...], options: dict[str, Any], made_at: str, first: AsyncClient
@@ -109,21 +109,44 @@ class Root:
         self._args, self._options = args, options  # to make the client again after a fork
         self._made_at = made_at
         self._made_in = os.getpid()
-        self._thread = LoopThread()
         self._async = first
+        self._loops = ThreadLoops()
+        self._background: LoopThread | None = None
         self.users = 0
 
-    def current(self) -> tuple[LoopThread, AsyncClient]:
-        if self._made_in != os.getpid():
-            with _fork_lock():
-                if self._made_in != os.getpid():
-                    # The parent's portal must never be collected here: finalizing it
-                    # would wait for a thread this process does not have.
-                    _inherited.append((self._thread, self._async))
-                    self._thread = LoopThread()
-                    self._async = AsyncClient(*self._args, **self._options)
-                    self._made_in = os.getpid()
-        return self._thread, self._async
+    def call(self, func: Callable[..., Awaitable[T]], /, *args: Any, **kwargs: Any) -> T:
+        """Run ``func(*args, **kwargs)``: on this thread's own loop, or, from inside a
+        running loop (a notebook, a callback), on the background loop thread."""
+        self._after_fork()
+        if asyncio.events._get_running_loop() is None:
+            return self._loops.run(func, *args, **kwargs)
+        return self._background_thread().call(func, *args, **kwargs)
+
+    def client(self) -> AsyncClient:
+        """This process's async client."""
+        self._after_fork()
+        return self._async
+
+    def _background_thread(self) -> LoopThread:
+        with _fork_lock():
+            if self._loops.closed:
+                raise VirtnumError(CLOSED)
+            if self._background is None:
+                self._background = LoopThread()
+            return self._background
+
+    def _after_fork(self) -> None:
+        if self._made_in == os.getpid():
+            return
+        with _fork_lock():
+            if self._made_in != os.getpid():
+                # The parent's portal and loops must never be finalized here: that would
+                # wait for threads this process does not have.
+                _inherited.append((self._background, self._loops, self._async))
+                self._background = None
+                self._loops = ThreadLoops()
+                self._async = AsyncClient(*self._args, **self._options)
+                self._made_in = os.getpid()
 
     def join(self) -> None:
         with _fork_lock():
@@ -147,16 +170,23 @@ class Root:
             )
 
     def close(self) -> None:
-        if self._made_in == os.getpid():
-            self._thread.shutdown(self._async)
+        if self._made_in != os.getpid():
+            return
+        self._loops.close()
+        with _fork_lock():
+            background = self._background
+        if background is not None:
+            background.shutdown(self._async)  # closes the client on its loop
+        else:
+            self._async._transport.mark_closed()
 
     @property
     def closed(self) -> bool:
-        return self._made_in == os.getpid() and self._thread.closed
+        return self._made_in == os.getpid() and self._loops.closed
 
 
 _fork_locks: dict[int, threading.RLock] = {}
-_inherited: list[tuple[LoopThread, AsyncClient]] = []  # a parent's, kept unfinalized
+_inherited: list[tuple[Any, ...]] = []  # a parent's, kept unfinalized
 inherited_copies: list[AsyncClient] = []  # a parent's with_options copies, likewise
 
 
@@ -165,7 +195,3 @@ def _fork_lock() -> threading.RLock:
     held in the child forever); re-entrant, since a finalizer may run while it is held."""
     lock = _fork_locks.get(os.getpid())
     return lock if lock is not None else _fork_locks.setdefault(os.getpid(), threading.RLock())
-
-
-async def _awaited(func: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
-    return await func(*args, **kwargs)

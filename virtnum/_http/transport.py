@@ -125,6 +125,11 @@ class Transport:
     def is_closed(self) -> bool:
         return self._shared.sessions.closed
 
+    def mark_closed(self) -> None:
+        """Refuse further requests, when every loop that had a session has shut down."""
+        if self._owner:
+            self._shared.sessions.closed = True
+
     async def close(self) -> None:
         """Close the sessions this client opened (not one the caller passed in); safe to
         call twice."""

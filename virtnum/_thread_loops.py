@@ -1,0 +1,158 @@
+"""A blocking call runs on an event loop owned by the calling thread: no thread hop.
+
+Each thread that calls a Client gets a loop of its own, made lazily and kept for the
+next call, so a blocking call costs what an async one does. The async client keeps an
+aiohttp session per loop; a loop's session closes when the loop shuts down (its
+watcher is an async generator, see ``_http.sessions``). A loop is shut when the client
+closes, or when its thread ends (the thread-local entry is dropped then).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import threading
+import weakref
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from virtnum._errors import VirtnumError
+
+__all__ = ["CLOSED", "ThreadLoops", "awaited", "off_loop"]
+
+T = TypeVar("T")
+CLOSED = "this client is closed; create a new one"
+
+
+async def awaited(func: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
+    return await func(*args, **kwargs)
+
+
+def off_loop(work: Callable[[], None]) -> None:
+    """Run blocking loop work here, or on a short-lived thread when this thread is
+    inside a running loop (which cannot run another)."""
+    if asyncio.events._get_running_loop() is None:
+        work()
+        return
+    helper = threading.Thread(target=work, name="virtnum-close")
+    helper.start()
+    helper.join(timeout=30)
+
+
+def _shut(loop: asyncio.AbstractEventLoop) -> None:
+    """Close the loop's sessions (their watchers end in shutdown_asyncgens), then it."""
+    if loop.is_closed():
+        return
+    try:
+        loop.run_until_complete(loop.shutdown_asyncgens())
+    finally:
+        loop.close()
+
+
+def _retire(loop: asyncio.AbstractEventLoop) -> None:
+    """The entry's thread ended (or its client was dropped): shut the loop it left."""
+    try:
+        off_loop(lambda: _shut(loop))
+    except Exception:  # a finalizer must not raise; the loop is closed at least
+        if not loop.is_running():
+            loop.close()
+
+
+class ThreadLoop:
+    """One thread's own event loop for one client, and the call running on it."""
+
+    __slots__ = ("__weakref__", "lock", "loop", "task")
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.lock = threading.Lock()  # held while a call runs on the loop
+        self.task: asyncio.Task[Any] | None = None
+        weakref.finalize(self, _retire, self.loop)
+
+
+class ThreadLoops:
+    """The loops of every thread that calls one client."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+        self._all: weakref.WeakSet[ThreadLoop] = weakref.WeakSet()
+        self._lock = threading.Lock()
+        self.closed = False
+
+    def _mine(self) -> ThreadLoop:
+        entry: ThreadLoop | None = getattr(self._local, "entry", None)
+        if entry is None:
+            entry = self._local.entry = ThreadLoop()
+            with self._lock:
+                self._all.add(entry)
+        return entry
+
+    def run(self, func: Callable[..., Awaitable[T]], /, *args: Any, **kwargs: Any) -> T:
+        """``func(*args, **kwargs)`` to completion on this thread's loop."""
+        entry = self._mine()
+        with entry.lock:
+            if self.closed:
+                raise VirtnumError(CLOSED)
+            task = entry.loop.create_task(awaited(func, *args, **kwargs))
+            entry.task = task
+            try:
+                result: T = _run(entry.loop, task)
+                return result
+            except asyncio.CancelledError:
+                if not self.closed:
+                    raise
+            finally:
+                entry.task = None
+                if self.closed:  # closed meanwhile, maybe by this very call
+                    _shut(entry.loop)
+        # raised here, outside the except block, so that no CancelledError is chained
+        raise VirtnumError("the client was closed while this call was waiting")
+
+    def close(self) -> None:
+        """Shut every idle thread's loop now; a busy one's call is cancelled, and its
+        thread shuts the loop once the call has ended."""
+        with self._lock:
+            self.closed = True
+            entries = list(self._all)
+        for entry in entries:
+            if entry.lock.acquire(blocking=False):
+                try:
+                    off_loop(lambda loop=entry.loop: _shut(loop))  # type: ignore[misc]
+                finally:
+                    entry.lock.release()
+            elif (task := entry.task) is not None and not entry.loop.is_closed():
+                entry.loop.call_soon_threadsafe(task.cancel)
+
+
+def _run(loop: asyncio.AbstractEventLoop, task: asyncio.Task[Any]) -> Any:
+    """Run ``task`` to its end and return its result. Ctrl-C in the main thread cancels
+    it (the request stops cleanly) and is raised once it has ended."""
+    interrupted = False
+
+    def on_sigint(signum: int, frame: Any) -> None:
+        nonlocal interrupted
+        interrupted = True
+        loop.call_soon_threadsafe(task.cancel)
+
+    previous = None
+    if (
+        threading.current_thread() is threading.main_thread()
+        and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    ):
+        previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        return loop.run_until_complete(task)
+    except asyncio.CancelledError:
+        if not interrupted:
+            raise
+    except BaseException:
+        if not task.done():  # raised by the loop itself: stop the call before going up
+            task.cancel()
+            with contextlib.suppress(BaseException):
+                loop.run_until_complete(task)
+        raise
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+    raise KeyboardInterrupt
