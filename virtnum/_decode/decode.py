@@ -6,7 +6,6 @@ decoding knows nothing of the network.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import time
@@ -50,8 +49,10 @@ def decode_one(payload: Body, cls: type[T], *, expect_id: object = None) -> T:
     fast = CODECS[cls].fast
     model: T | None = None
     if fast is not None:
-        with contextlib.suppress(Fallback):
+        try:
             model = fast.decode_one(payload.content)
+        except Fallback:  # not contextlib.suppress: this is the hot path of every get
+            model = None
     if model is None:
         model = structure_one(_json(payload), cls, method=payload.method, url=payload.url)
     if expect_id is not None and getattr(model, "id", expect_id) != expect_id:

@@ -118,6 +118,8 @@ class FastDecoder(Generic[T]):
 
     def _convert(self, models: list[T]) -> None:
         """Run the fields' attrs converters, as attrs' ``__init__`` would have."""
+        if not self._converters:
+            return
         for name, convert in self._converters:
             for model in models:
                 value = getattr(model, name)
@@ -129,6 +131,8 @@ class FastDecoder(Generic[T]):
     def _null_filled(self, body: bytes) -> bytes:
         # After the key pass, such a byte sequence can only be the key itself with a null
         # value: inside a JSON string its quotes would be escaped.
+        if b"null" not in body:
+            return body
         for null, filled in self._nulls:
             if null in body:
                 body = body.replace(null, filled)

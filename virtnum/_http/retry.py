@@ -160,7 +160,7 @@ class Tries:
 
     def begin(self) -> Tries:
         """The count with one more attempt under way."""
-        return attrs.evolve(self, attempts=self.attempts + 1, charged=self.charged + 1)
+        return Tries(self.attempts + 1, self.charged + 1, self.overloads, self.answer_lost)
 
 
 class Stop(enum.Enum):

@@ -45,6 +45,9 @@ __all__ = ["Transport", "TransportConfig"]
 _encode = msgspec.json.Encoder().encode
 
 
+_FIRST_TRY = Tries(attempts=1, charged=1)
+
+
 class _Shared:
     """What a client and its ``with_options`` copies share: a session per event loop,
     the rate limit and the overload limit."""
@@ -104,6 +107,8 @@ class Transport:
         self._policy = RetryPolicy(
             config.max_retries, config.longest_retry_after, config.retry_post
         )
+        hooks = self._hooks
+        self._lean = not (hooks.on_request or hooks.on_response or config.deadline)
 
     def copy(self, config: TransportConfig) -> Transport:
         """A transport with other settings over the same session (it does not own it)."""
@@ -143,32 +148,44 @@ class Transport:
         *,
         params: Sequence[tuple[str, str]] | None = None,
         body: Mapping[str, Any] | None = None,
-        max_retries: int | None = None,
         redact: Sequence[str] = (),
     ) -> Payload:
         """Send one API call, retrying what is safe to retry; return the success's body."""
         exchange = self._exchange(method, path, params, body)
-        policy = self._policy
-        if max_retries is not None:
-            policy = RetryPolicy(max_retries, policy.retry_after_cap, policy.retry_non_idempotent)
         began = time.monotonic()
+        first: Outcome | None = None
+        if self._lean and not logger.isEnabledFor(logging.DEBUG):
+            # nothing to observe: the common success costs one attempt and nothing more
+            first = await self._attempt(exchange)
+            if type(first) is Response and 200 <= first.status < 300:
+                return self._payload(exchange, first, _FIRST_TRY, began, redact)
+        return await self._retrying(exchange, began, redact, first)
+
+    async def _retrying(
+        self, exchange: Exchange, began: float, redact: Sequence[str], first: Outcome | None
+    ) -> Payload:
+        """The loop: attempt, observe, ask ``next_step``, wait; ``first`` is an attempt
+        already made (unobserved, since there was nothing to observe)."""
+        policy = self._policy
         ends = None if self.config.deadline is None else began + self.config.deadline
-        tries = Tries()
-        while True:
-            tries = tries.begin()
+        tries = _FIRST_TRY
+        if first is not None:
+            outcome, failed = first, self._failed(exchange, first, tries, redact)
+        else:
             outcome, failed = await self._observed(exchange, tries, redact, ends)
-            if failed is None:
-                assert isinstance(outcome, Response)
-                return self._payload(exchange, outcome, tries, began, redact)
+        while failed is not None:
             error, failure = failed
             left = None if ends is None else ends - time.monotonic()
-            step = next_step(method, failure, tries, policy, time_left=left)
+            step = next_step(exchange.method, failure, tries, policy, time_left=left)
             error.attempts = tries.attempts
             if isinstance(step, Stop):
                 raise error
-            tries = step.tries
-            _log_retry(exchange, error, tries, policy, step.delay)
+            _log_retry(exchange, error, step.tries, policy, step.delay)
             await Transport.sleep(step.delay)
+            tries = step.tries.begin()
+            outcome, failed = await self._observed(exchange, tries, redact, ends)
+        assert isinstance(outcome, Response)
+        return self._payload(exchange, outcome, tries, began, redact)
 
     def _exchange(
         self,
