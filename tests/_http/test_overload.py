@@ -58,18 +58,31 @@ async def test_the_limit_halves_once_per_window_and_grows_back() -> None:
     assert limit.in_flight == 0
 
 
+async def test_until_a_first_overload_admission_is_free() -> None:
+    limit = AdaptiveLimit(2)
+    slots = [limit.try_acquire() for _ in range(5)]  # the connection pool bounds these
+    assert all(slot is not None for slot in slots)
+    assert not limit.engaged
+    for slot in slots:
+        assert slot is not None
+        limit.release(slot, succeeded=True)
+    assert not limit.engaged
+
+
 async def test_waiters_are_admitted_as_slots_free_up() -> None:
     limit = AdaptiveLimit(2)
-    first, second = await limit.acquire(), await limit.acquire()
-    third = asyncio.ensure_future(limit.acquire())
+    probe = await limit.acquire()
+    limit.release(probe, overloaded=True)  # engaged, and down to one at a time
+    assert (limit.engaged, limit.limit) == (True, 1.0)
+    first = await limit.acquire()
+    second = asyncio.ensure_future(limit.acquire())
     await asyncio.sleep(0)
-    assert not third.done()
-    limit.release(first, succeeded=True)
-    await asyncio.wait_for(third, 1)
+    assert not second.done()
+    limit.release(first)
+    await asyncio.wait_for(second, 1)
     cancelled = asyncio.ensure_future(limit.acquire())
     await asyncio.sleep(0)
     cancelled.cancel()
     await asyncio.gather(cancelled, return_exceptions=True)
-    limit.release(second, succeeded=True)
-    limit.release(third.result(), succeeded=True)
+    limit.release(second.result())
     assert limit.in_flight == 0  # the cancelled waiter holds nothing

@@ -5,8 +5,9 @@ and it grows back by one per window of successes (additive increase, multiplicat
 decrease, as TCP does). The other refusals of requests sent in the same window then tell
 how many too many there were: the limit goes no higher than what was in flight minus
 them. Until the first such 429 the limit is the connection limit, so a server that never
-refuses costs nothing. Shared across event loops and threads: waiters are futures of their
-own loops, woken thread-safely.
+refuses costs nothing: until then a request is admitted with no lock and no allocation
+(the connection pool bounds how many are in flight), and only counted. Shared across
+event loops and threads: waiters are futures of their own loops, woken thread-safely.
 """
 
 from __future__ import annotations
@@ -33,7 +34,9 @@ class AdaptiveLimit:
     def __init__(self, ceiling: int) -> None:
         self.ceiling = ceiling
         self.limit = float(ceiling)
-        self.in_flight = 0
+        self.in_flight = 0  # counted under the lock, once engaged
+        self.engaged = False  # a first "too many at once" came: admission is limited
+        self._free = 0  # admitted before that, counted without a lock (exact on one loop)
         self._window = 0
         self._window_size = 0  # in flight when the limit was last lowered
         self._window_refusals = 0  # refusals since, of requests sent before it
@@ -43,6 +46,9 @@ class AdaptiveLimit:
 
     def try_acquire(self) -> Slot | None:
         """A slot at once if there is room (the common case, with no coroutine), else None."""
+        if not self.engaged:
+            self._free += 1
+            return _FREE
         with self._lock:
             if self.in_flight < int(self.limit) and not self._waiters:
                 self.in_flight += 1
@@ -51,6 +57,9 @@ class AdaptiveLimit:
 
     async def acquire(self) -> Slot:
         """Wait for room; the slot remembers the window it was admitted in."""
+        if not self.engaged:
+            self._free += 1
+            return _FREE
         with self._lock:
             if self.in_flight < int(self.limit) and not self._waiters:
                 self.in_flight += 1
@@ -72,6 +81,11 @@ class AdaptiveLimit:
 
     def release(self, slot: Slot, *, overloaded: bool = False, succeeded: bool = False) -> None:
         """Give the slot back; ``overloaded`` for a 429 without Retry-After."""
+        if slot is _FREE and not self.engaged:
+            if not overloaded:
+                self._free -= 1
+                return
+            self._engage()
         with self._lock:
             if overloaded and slot.window == self._window:
                 self.limit = max(1.0, min(self.limit, self.in_flight) / 2)
@@ -85,14 +99,26 @@ class AdaptiveLimit:
                 self.limit = min(float(self.ceiling), self.limit + 1.0 / self.limit)
             self._release_locked()
 
+    def _engage(self) -> None:
+        """The first overload: from now on admission is counted and limited; what was
+        admitted freely is in flight, this refused request included."""
+        with self._lock:
+            if not self.engaged:
+                self.in_flight = max(self._free, 1)
+                self.engaged = True
+
     def _release_locked(self) -> None:
-        self.in_flight -= 1
+        self.in_flight = max(self.in_flight - 1, 0)
         while self._waiters and self.in_flight < int(self.limit):
             loop, waiter = self._waiters.popleft()
             if loop.is_closed():
                 continue
             self.in_flight += 1
             loop.call_soon_threadsafe(_wake, waiter)
+
+
+#: The slot of every request admitted before the limit engaged (window 0).
+_FREE = Slot(0)
 
 
 def _wake(waiter: asyncio.Future[None]) -> None:
