@@ -61,7 +61,7 @@ class Client:
 
     @_options_of(AsyncClient.__init__)
     def __init__(self, *args: Any, **options: Any) -> None:
-        first = AsyncClient(*args, **options)  # validates before a thread starts
+        first = AsyncClient(*args, **options)  # validates before anything starts
         caller = sys._getframe(1)
         made_at = f"{caller.f_code.co_filename}:{caller.f_lineno}"
         self._bind(Root(args, options, made_at, first), {})
@@ -113,8 +113,9 @@ class Client:
         return self._root.closed or self._async.is_closed
 
     def close(self) -> None:
-        """Close the session and stop the background thread; idempotent. From a copy
-        made by ``with_options``, a no-op."""
+        """Close every thread's session and loop (a call still waiting ends with a
+        VirtnumError), and the background thread if one started; idempotent. From a
+        copy made by ``with_options``, a no-op."""
         if not self._is_copy:
             self._root.close()
 
