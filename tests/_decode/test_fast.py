@@ -213,3 +213,20 @@ def test_unknown_keys_are_learned_whatever_msgspec_says(monkeypatch: pytest.Monk
     (number,) = decoder.decode_many(b'[{"id": 1, "brand_new": [1], "also_new": null}]')
     assert dict(number.extra) == {"brand_new": [1], "also_new": None}
     assert decoder.decode_one(b'{"id": 2, "third": "x"}').extra == {"third": "x"}
+
+
+def test_a_large_body_is_key_passed_record_by_record(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fast_module, "_RECORD_BY_RECORD", 0)  # every body counts as large
+    decoder = Codec(VirtualNumber, converter).fast
+    assert decoder is not None
+    page = [{"id": 1}, {"id": 2, "later": 1}, {"id": 3}, {"id": 4, "later": 2, "more": [None]}]
+    body = _encode(page, spaced=True)
+    assert decoder.decode_many(body) == structure_list(json.loads(body), VirtualNumber)
+    assert [dict(n.extra) for n in decoder.decode_many(body)] == [
+        {},
+        {"later": 1},
+        {},
+        {"later": 2, "more": [None]},
+    ]
+    with pytest.raises(Fallback):
+        decoder.decode_many(b'[{"id": 1}, 7]')

@@ -57,6 +57,9 @@ class _Keys:
 
 
 _ALL_KEYS_ONE = msgspec.json.Decoder(dict[str, msgspec.Raw])
+_RECORDS = msgspec.json.Decoder(list[msgspec.Raw])
+#: Bodies larger than this get their key pass record by record (bounded memory).
+_RECORD_BY_RECORD = 4 << 20
 _ALL_KEYS_MANY = msgspec.json.Decoder(list[dict[str, msgspec.Raw]])
 
 
@@ -100,11 +103,14 @@ class FastDecoder(Generic[T]):
 
     def decode_many(self, body: bytes) -> list[T]:
         """A JSON array of objects; raises Fallback when this path cannot decide."""
-        keys, raws = self._key_pass(body, many=True)
-        extras = None
-        if keys.known < len(keys.names):
-            extras = [_extra_of(raw, keys) for raw in raws]
-        del raws  # the key pass holds a raw value per field: free it before the models
+        if len(body) > _RECORD_BY_RECORD:
+            extras = self._extras_by_record(body)
+        else:
+            keys, raws = self._key_pass(body, many=True)
+            extras = None
+            if keys.known < len(keys.names):
+                extras = [_extra_of(raw, keys) for raw in raws]
+            del raws  # a raw value per field: free it before the models
         try:
             models = self._many.decode(self._null_filled(body))
         except _FAILED:
@@ -153,6 +159,32 @@ class FastDecoder(Generic[T]):
         except _FAILED:
             raise Fallback from None
 
+    def _extras_by_record(self, body: bytes) -> list[Mapping[str, Any]] | None:
+        """The key pass one record at a time, for a large body: it never holds a raw
+        value per field of every record at once (that would outweigh the models)."""
+        try:
+            records = _RECORDS.decode(body)
+        except _FAILED:
+            raise Fallback from None
+        keys = self._keys
+        extras: list[Mapping[str, Any]] | None = None
+        for index, record in enumerate(records):
+            try:
+                raw = keys.one.decode(record)
+            except msgspec.ValidationError:
+                keys = self._learn(_keys_in(record, False), keys)
+                try:
+                    raw = keys.one.decode(record)
+                except _FAILED:
+                    raise Fallback from None
+            except (msgspec.DecodeError, RecursionError):
+                raise Fallback from None
+            if keys.known < len(keys.names):
+                if extras is None:  # the records before had no key beyond the API's
+                    extras = [_EMPTY] * index
+                extras.append(_extra_of(raw, keys))
+        return extras
+
     def _learn(self, present: Iterable[str], seen: _Keys) -> _Keys:
         """The key pass that also accepts the ``present`` keys; past the bound, it starts
         again from the API's fields, so a server whose unknown keys keep changing costs
@@ -177,7 +209,7 @@ class FastDecoder(Generic[T]):
             return current
 
 
-def _keys_in(body: bytes, many: bool) -> list[str]:
+def _keys_in(body: bytes | msgspec.Raw, many: bool) -> list[str]:
     """Every key of the body's records, in order (repeats included)."""
     try:
         if many:
