@@ -58,6 +58,7 @@ class _Keys:
 
 _ALL_KEYS_ONE = msgspec.json.Decoder(dict[str, msgspec.Raw])
 _RECORDS = msgspec.json.Decoder(list[msgspec.Raw])
+_NULL = msgspec.Raw(b"null")
 #: Bodies larger than this get their key pass record by record (bounded memory).
 _RECORD_BY_RECORD = 4 << 20
 _ALL_KEYS_MANY = msgspec.json.Decoder(list[dict[str, msgspec.Raw]])
@@ -87,13 +88,17 @@ class FastDecoder(Generic[T]):
             for name, filled in null_fills.items()
             for gap in ("", " ")
         ]
+        # the key pass shows where a null is: the body is searched only when one is
+        self._null_attrs = tuple(f"k{fields.index(name)}" for name in null_fills)
         self._converters = tuple(converters.items())
 
     def decode_one(self, body: bytes) -> T:
         """One JSON object; raises Fallback when this path cannot decide."""
         keys, raws = self._key_pass(body, many=False)
+        if self._has_null(raws):
+            body = self._null_filled(body)
         try:
-            model = self._one.decode(self._null_filled(body))
+            model = self._one.decode(body)
         except _FAILED:
             raise Fallback from None
         if keys.known < len(keys.names):
@@ -104,15 +109,18 @@ class FastDecoder(Generic[T]):
     def decode_many(self, body: bytes) -> list[T]:
         """A JSON array of objects; raises Fallback when this path cannot decide."""
         if len(body) > _RECORD_BY_RECORD:
-            extras = self._extras_by_record(body)
+            extras, nulls = self._extras_by_record(body)
         else:
             keys, raws = self._key_pass(body, many=True)
             extras = None
             if keys.known < len(keys.names):
                 extras = [_extra_of(raw, keys) for raw in raws]
+            nulls = any(map(self._has_null, raws))
             del raws  # a raw value per field: free it before the models
+        if nulls:
+            body = self._null_filled(body)
         try:
-            models = self._many.decode(self._null_filled(body))
+            models = self._many.decode(body)
         except _FAILED:
             raise Fallback from None
         if extras is not None:
@@ -134,11 +142,13 @@ class FastDecoder(Generic[T]):
                     # a brand-new instance, not yet shared (see _attach_extra)
                     object.__setattr__(model, name, converted)
 
+    def _has_null(self, raw: Any) -> bool:
+        """Whether a record's key pass found ``null`` in a field that cannot hold it."""
+        return any(getattr(raw, name) == _NULL for name in self._null_attrs)
+
     def _null_filled(self, body: bytes) -> bytes:
         # After the key pass, such a byte sequence can only be the key itself with a null
         # value: inside a JSON string its quotes would be escaped.
-        if b"null" not in body:
-            return body
         for null, filled in self._nulls:
             if null in body:
                 body = body.replace(null, filled)
@@ -159,15 +169,18 @@ class FastDecoder(Generic[T]):
         except _FAILED:
             raise Fallback from None
 
-    def _extras_by_record(self, body: bytes) -> list[Mapping[str, Any]] | None:
+    def _extras_by_record(self, body: bytes) -> tuple[list[Mapping[str, Any]] | None, bool]:
         """The key pass one record at a time, for a large body: it never holds a raw
-        value per field of every record at once (that would outweigh the models)."""
+        value per field of every record at once (that would outweigh the models).
+        Returns the records' unknown keys (None if none has any) and whether a null
+        needs filling."""
         try:
             records = _RECORDS.decode(body)
         except _FAILED:
             raise Fallback from None
         keys = self._keys
         extras: list[Mapping[str, Any]] | None = None
+        nulls = False
         for index, record in enumerate(records):
             try:
                 raw = keys.one.decode(record)
@@ -179,11 +192,12 @@ class FastDecoder(Generic[T]):
                     raise Fallback from None
             except (msgspec.DecodeError, RecursionError):
                 raise Fallback from None
+            nulls = nulls or self._has_null(raw)
             if keys.known < len(keys.names):
                 if extras is None:  # the records before had no key beyond the API's
                     extras = [_EMPTY] * index
                 extras.append(_extra_of(raw, keys))
-        return extras
+        return extras, nulls
 
     def _learn(self, present: Iterable[str], seen: _Keys) -> _Keys:
         """The key pass that also accepts the ``present`` keys; past the bound, it starts
