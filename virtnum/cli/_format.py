@@ -16,9 +16,18 @@ import msgspec
 from virtnum._convert import converter, to_dict
 from virtnum.cli._cells import Target, cell, kind_of, row_maker
 from virtnum.cli._table import SAMPLE, clean, write_table
+from virtnum.cli._words import did_you_mean
 from virtnum.models import VIRTUAL_NUMBER_FIELDS, AvailableMobileNumber, VirtualNumber
 
-__all__ = ["DEFAULT_FIELDS", "FORMATS", "Columns", "parse_fields", "render", "terminal_width"]
+__all__ = [
+    "DEFAULT_FIELDS",
+    "FORMATS",
+    "Columns",
+    "named_rows",
+    "parse_fields",
+    "render",
+    "terminal_width",
+]
 
 FORMATS = ("table", "json", "jsonl", "csv")
 DEFAULT_FIELDS = ("id", "number", "type", "purpose", "state", "region_name", "comment")
@@ -149,11 +158,12 @@ def parse_fields(
         return Columns(default)
     if text.strip().lower() == ALL:
         return Columns(tuple(known), extra=True)
-    fields = tuple(name.strip() for name in text.split(",") if name.strip())
+    fields = tuple(name.strip().lower() for name in text.split(",") if name.strip())
     unknown = [name for name in fields if name not in known]
     if unknown or not fields:
+        hint = did_you_mean(unknown[0], known) if unknown else ""
         raise ValueError(
-            f"unknown field(s): {', '.join(unknown) or '(none given)'}; "
+            f"--fields: unknown field(s): {', '.join(unknown) or '(none given)'}; {hint}"
             f"known: {', '.join(known)} (or {ALL})"
         )
     return Columns(fields)
@@ -199,8 +209,24 @@ def _json_array(records: Iterable[dict[str, Any]], out: IO[str]) -> int:
     return count
 
 
+def named_rows(
+    models: Iterator[Model], columns: Columns, target: Target, ahead: int | None
+) -> tuple[tuple[str, ...], Iterator[list[Any]]]:
+    """The column names and each model's cells for ``target``, reading ``ahead`` models
+    first for the extra keys of ``--fields all`` (None: all of them, as a header of
+    every key needs)."""
+    sample = list(itertools.islice(models, ahead))
+    names = columns.resolve(sample)
+    return names, columns.rows(itertools.chain(sample, models), target, names)
+
+
 def render(
-    numbers: Iterable[Model], fmt: str, columns: Columns | Sequence[str], out: IO[str]
+    numbers: Iterable[Model],
+    fmt: str,
+    columns: Columns | Sequence[str],
+    out: IO[str],
+    *,
+    delimiter: str = ",",
 ) -> int:
     """Write models to ``out`` in ``fmt`` as they come (an iterator is read once, as it
     goes); return how many.
@@ -219,17 +245,13 @@ def render(
         return count
     if fmt == "json":
         return _json_array(columns.records(models), out)
-    ahead = None if fmt == "csv" and columns.extra else SAMPLE if fmt == "table" else 0
-    sample = list(itertools.islice(models, ahead))
-    names = columns.resolve(sample)
-    target = Target.TABLE if fmt == "table" else Target.CSV
-    rows = columns.rows(itertools.chain(sample, models), target, names)
-    del sample
     if fmt == "table":
+        names, rows = named_rows(models, columns, Target.TABLE, SAMPLE)
         cells = _table_cells(rows)
         first = list(itertools.islice(cells, SAMPLE))
         return write_table(names, first, cells, out, terminal_width(out))
-    writer = csv.writer(out, lineterminator="\n")
+    names, rows = named_rows(models, columns, Target.CSV, None if columns.extra else 0)
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
     writer.writerow(names)
     count = 0
     for row in rows:

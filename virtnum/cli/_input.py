@@ -1,0 +1,48 @@
+"""The file ``numbers apply`` reads, as rows: a workbook (by its suffix or content),
+CSV in UTF-8, UTF-8 with a BOM or cp1251 with ``,``, ``;`` or tab, or JSONL."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from virtnum.cli._encoding import decode
+from virtnum.cli._rows import Row, read_rows, read_table, sniff
+from virtnum.cli._xlsx import is_workbook, read_workbook
+
+__all__ = ["load_rows"]
+
+
+def _read(source: str) -> tuple[str, bytes]:
+    """The file's name (``stdin`` for ``-``) and bytes."""
+    if source == "-":
+        return "stdin", sys.stdin.buffer.read()
+    try:
+        with open(source, "rb") as file:
+            return source, file.read()
+    except OSError as exc:
+        raise ValueError(f"cannot read {source}: {exc.strerror or exc}") from None
+
+
+def load_rows(
+    source: str, input_format: str, encoding: str | None, delimiter: str | None
+) -> list[Row]:
+    """Every row of ``source`` (``-``: stdin) in ``input_format`` (``auto``: by the
+    suffix or the content); a note on stderr when the encoding was guessed."""
+    name, data = _read(source)
+    if input_format == "xlsx" or (input_format == "auto" and is_workbook(name, data)):
+        if encoding is not None or delimiter is not None:
+            raise click.UsageError("--encoding and --delimiter are for CSV, not a workbook")
+        header, records = read_workbook(data, name)
+        return read_table(header, records)
+    decoded = decode(data, name, encoding)
+    if decoded.note:
+        click.echo(decoded.note, err=True)
+    kind = sniff(name, decoded.text) if input_format == "auto" else input_format
+    if kind == "jsonl" and delimiter is not None:
+        raise click.UsageError("--delimiter is for CSV, not JSONL")
+    try:
+        return read_rows(decoded.text, kind, delimiter)
+    except ValueError as exc:
+        raise ValueError(f"{name}: {exc}") from None
