@@ -5,6 +5,7 @@ header line, and the ``--encoding``/``--delimiter`` options that override both."
 from __future__ import annotations
 
 import codecs
+import re
 from typing import Any
 
 import attrs
@@ -91,8 +92,8 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> Decoded:
 
 def sniff_delimiter(text: str) -> str:
     """The delimiter of a CSV text: the one of ``,`` ``;`` and tab that its header line
-    has most of (``,`` when it has none)."""
-    header = text.split("\n", 1)[0]
+    has most of outside quotes (``,`` when it has none)."""
+    header = re.sub(r'"[^"]*"', "", text.split("\n", 1)[0])
     counts: dict[str, Any] = {d: header.count(d) for d in _DELIMITERS}
     best = max(_DELIMITERS, key=counts.__getitem__)
     return best if counts[best] else ","
