@@ -79,7 +79,7 @@ SAME_CODE_AS: tuple[tuple[type[BaseException], type[BaseException]], ...] = (
 EXIT_MEANINGS: tuple[tuple[int, str], ...] = (
     (0, "done (also when the reader of a pipe leaves early: | head)"),
     (1, "a declined confirmation"),
-    (2, "bad arguments or a bad input file (nothing was sent)"),
+    (2, "bad arguments or a bad input file (no write was sent)"),
     (3, "authentication: no token, or the token was refused (401)"),
     (4, "permission denied (403: is this machine's IP on the allow-list?)"),
     (5, "not found (404)"),

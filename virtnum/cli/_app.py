@@ -39,7 +39,7 @@ def _epilog() -> str:
     click from rewrapping the lines)."""
     codes = "\n".join(f"  {code:<4} {meaning}" for code, meaning in EXIT_MEANINGS)
     return (
-        f"\b\nExit status:\n{codes}\n\n"
+        f"\b\nExit status (get and delete of several ids: the first failure's):\n{codes}\n\n"
         "\b\nShell completion (bash; zsh and fish alike, with zsh_source, fish_source):\n"
         '  eval "$(_VIRTNUM_COMPLETE=bash_source virtnum)"   # in ~/.bashrc'
     )

@@ -1,15 +1,20 @@
 """Workbooks (.xlsx) both ways, with openpyxl imported here only, when one is read or
-written: write-only mode streams the rows (memory stays bounded), and every text is a
-text cell, so Excel neither turns a phone number into ``7,50E+10`` nor runs a comment
-that starts with ``=`` as a formula."""
+written: write-only mode streams the rows to a temporary file (memory stays bounded),
+and every text is a text cell, so Excel neither turns a phone number into ``7,50E+10``
+nor runs a comment that starts with ``=`` as a formula."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import gc
 import io
 import re
+import shutil
+import sys
+import tempfile
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any
 
 from virtnum import VirtnumError
@@ -39,11 +44,21 @@ def _openpyxl() -> Any:
     return openpyxl
 
 
-def write_workbook(
-    names: Sequence[str], rows: Iterable[Sequence[Any]], target: IO[bytes], title: str
-) -> int:
-    """One sheet: a header row of ``names``, then ``rows`` (the cells of CSV), streamed
-    to ``target``. Returns how many rows."""
+@contextlib.contextmanager
+def _quiet_cleanup() -> Iterator[None]:
+    """Collect what a failed save left (openpyxl's zip and sheet writers) without their
+    "Exception ignored" complaints: the failure itself is reported once, by the caller."""
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda _: None
+    try:
+        yield
+    finally:
+        gc.collect()
+        sys.unraisablehook = hook
+
+
+def _save(names: Sequence[str], rows: Iterable[Sequence[Any]], spool: IO[bytes], title: str) -> int:
+    """The workbook of ``names`` and ``rows`` saved to ``spool``; how many rows."""
     openpyxl = _openpyxl()
     from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped,unused-ignore]
 
@@ -71,7 +86,26 @@ def write_workbook(
     for row in rows:
         sheet.append([fix(value) for value in row])
         count += 1
-    book.save(target)
+    book.save(spool)
+    return count
+
+
+def write_workbook(
+    names: Sequence[str], rows: Iterable[Sequence[Any]], target: IO[bytes], title: str
+) -> int:
+    """One sheet: a header row of ``names``, then ``rows`` (the cells of CSV), built in
+    a temporary file and then copied to ``target``. Returns how many rows."""
+    with tempfile.TemporaryFile() as spool:
+        with _quiet_cleanup():
+            failed: tuple[int, str] | None = None
+            try:
+                count = _save(names, rows, spool, title)
+            except OSError as exc:  # raised anew below: this one's frames hold openpyxl's
+                failed = (exc.errno or 0, exc.strerror or str(exc))
+            if failed is not None:
+                raise OSError(*failed)
+        spool.seek(0)
+        shutil.copyfileobj(spool, target)
     return count
 
 
