@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 import pytest
 
-from virtnum.cli import EXIT_MEANINGS
+from virtnum.cli import EXIT_CODES, EXIT_MEANINGS
 from virtnum.cli._app import cli
 from virtnum.cli._serve import client_url
 from virtnum.testing import FakeServer
@@ -108,6 +108,7 @@ def test_every_option_has_help_and_the_exit_statuses_are_in_the_epilog() -> None
     ).stdout
     for code, meaning in EXIT_MEANINGS:
         assert f"  {code:<4} {meaning}\n" in shown
+    assert {code for _, code in EXIT_CODES} | {0, 1} == {code for code, _ in EXIT_MEANINGS}
     assert "_VIRTNUM_COMPLETE=bash_source virtnum" in shown
 
 
