@@ -107,24 +107,30 @@ def _apply_case(ctx: Context, workdir: Path) -> _Case:
     )
 
 
-def _xlsx_case(workdir: Path) -> _Case:
-    """``numbers list --format xlsx --output FILE`` (openpyxl's write-only mode) beside a
-    script writing the same workbook with openpyxl; the records counted in the file."""
+def _xlsx_cases(ctx: Context, workdir: Path) -> list[_Case]:
+    """``numbers list --format xlsx --output FILE`` (openpyxl's write-only mode), in one
+    request and page by page (memory bounded by a page), beside a script writing the
+    same workbook with openpyxl; the records are counted in the file."""
     sdk, base = workdir / "sdk.xlsx", workdir / "base.xlsx"
 
     def rows(_: str) -> int:
         with zipfile.ZipFile(sdk) as book:
             return book.read("xl/worksheets/sheet1.xml").count(b"<row ") - 1
 
-    return _Case(
-        "xlsx",
-        ["list", "--format", "xlsx", "--output", str(sdk)],
-        "xlsx",
-        rows,
-        None,  # no target: the figure is for the docs
-        1.0,
-        base_args=(str(base),),
-    )
+    command = ["list", "--format", "xlsx", "--output", str(sdk)]
+    pages = ["--page-size", str(ctx.sizes.page_size)]
+    return [  # no time target: the figures are for the docs
+        _Case("xlsx", command, "xlsx", rows, None, 1.0, base_args=(str(base),)),
+        _Case(
+            f"xlsx {' '.join(pages)}",
+            [*command, *pages],
+            "xlsx",
+            rows,
+            None,
+            1.0,
+            base_args=(str(base),),
+        ),
+    ]
 
 
 @dataclass(frozen=True)
@@ -191,7 +197,8 @@ def cli_commands(ctx: Context) -> list[Row]:
         workdir = Path(tmp)
         ids = workdir / "ids"
         ids.write_text("\n".join(str(1 + i * (total // gets)) for i in range(gets)) + "\n")
-        for case in [*_cases(ctx), _xlsx_case(workdir), _apply_case(ctx, workdir)]:
+        cases = [*_cases(ctx), *_xlsx_cases(ctx, workdir), _apply_case(ctx, workdir)]
+        for case in cases:
             log(f"  {case.label}")
             stdin = workdir / case.stdin if case.stdin else None
             rows.extend(_compare(ctx, case, env, workdir, stdin))
