@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from virtnum import AsyncClient, BadRequestError, NumberType, VirtualNumber
+from virtnum import AsyncClient, BadRequestError, NumberType, Purpose, VirtualNumber
 from virtnum.cli._plan import check_type, plan_update
 from virtnum.testing import FakeServer
 
@@ -62,3 +62,10 @@ def test_a_field_the_type_does_not_take_is_named(
     with pytest.raises(ValueError, match=words):
         check_type(VirtualNumber(id=1, type=kind), kwargs)
     check_type(VirtualNumber(id=1, type=kind), {"comment": "always fine"})
+
+
+def test_a_purpose_repeated_as_it_is_on_record_is_not_judged() -> None:
+    city = VirtualNumber(id=4, type=NumberType.ABC, purpose=Purpose.EMPLOYEE, employee_id=9)
+    check_type(city, {"comment": "x", "purpose": "employee", "employee_id": 9})
+    with pytest.raises(ValueError, match="not employee_id"):
+        check_type(city, {"purpose": "employee", "employee_id": 10})

@@ -108,14 +108,16 @@ def _now(number: VirtualNumber, field: str) -> Any:
 
 
 def check_type(number: VirtualNumber, kwargs: Mapping[str, Any]) -> None:
-    """ValueError when the ``update`` of ``kwargs`` sends a field or purpose the number's
-    type does not take (a toll-free number's purpose, ...)."""
+    """ValueError when the ``update`` of ``kwargs`` sets a field or purpose the number's
+    type does not take (a toll-free number's purpose, ...); a value repeated as it is
+    on record changes nothing and is not judged."""
     fields, purposes = _EDITS.get(number.type, _COMMENT_ONLY)
     kind = f"a {number.type.value} number" if number.type else "a number of no type"
-    refused = [field for field in kwargs if field not in fields]
+    changed = {field: value for field, value in kwargs.items() if _now(number, field) != value}
+    refused = [field for field in changed if field not in fields]
     if refused:
         raise ValueError(f"{kind} takes only {' and '.join(fields)}, not {', '.join(refused)}")
-    purpose = kwargs.get("purpose")
+    purpose = changed.get("purpose")
     if purpose is not None and purpose not in purposes:
         raise ValueError(f"{kind} can only have purpose {' or '.join(purposes)}, not {purpose}")
 
