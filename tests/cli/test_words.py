@@ -4,6 +4,7 @@ option, the exit statuses in ``--help`` and shell completion."""
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import click
 import pytest
 
+import virtnum.cli
 from virtnum.cli import EXIT_CODES, EXIT_MEANINGS
 from virtnum.cli._app import cli
 from virtnum.cli._serve import client_url
@@ -154,3 +156,40 @@ def test_the_help_imports_no_openpyxl() -> None:
     )
     assert done.stderr.strip() == "False"
     assert "Exit status" in done.stdout
+
+
+HEAVY_MODULES = ("aiohttp", "msgspec", "cattrs", "openpyxl", "virtnum._client", "virtnum._convert")
+HEAVY_NAMES = {"AsyncClient", "Client", "to_dict", "NOT_GIVEN", "RawResponse"}
+LOADED_BY_THEIR_COMMAND = {"_demo.py"}  # imported inside `virtnum demo` only
+
+
+def _top_level_imports(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
+    """The imports a module runs when imported (not those under TYPE_CHECKING)."""
+    found: list[ast.Import | ast.ImportFrom] = []
+    for node in tree.body:
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            found.append(node)
+    return found
+
+
+def test_no_cli_module_loads_the_network_stack_or_openpyxl_when_imported() -> None:
+    """With ``import virtnum`` lazy, ``virtnum --help`` then loads neither aiohttp nor
+    cattrs, msgspec or openpyxl: each is imported where a command needs it."""
+    heavy = []
+    for path in sorted(Path(virtnum.cli.__file__).parent.glob("*.py")):
+        if path.name in LOADED_BY_THEIR_COMMAND:
+            continue
+        for node in _top_level_imports(ast.parse(path.read_text(encoding="utf-8"))):
+            modules = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+            )
+            names = {a.name for a in node.names} if isinstance(node, ast.ImportFrom) else set()
+            if any(
+                m.startswith(HEAVY_MODULES) or m.startswith("virtnum.resources") for m in modules
+            ):
+                heavy.append(f"{path.name}: {modules}")
+            if modules == ["virtnum"] and names & HEAVY_NAMES:
+                heavy.append(f"{path.name}: {sorted(names & HEAVY_NAMES)}")
+    assert heavy == []

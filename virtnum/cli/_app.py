@@ -7,11 +7,11 @@ import asyncio
 import logging
 import sys
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from virtnum import AsyncClient, VirtualNumber
+from virtnum import VirtualNumber
 from virtnum._credentials import BASE_URL_ENV, PROFILE_ENV
 from virtnum._logs import send_to_stderr
 from virtnum._version import __version__
@@ -25,6 +25,9 @@ from virtnum.cli._plan import number_id
 from virtnum.cli._serve import fake_server
 from virtnum.cli._stream import stream
 from virtnum.cli._words import ENUMS, build_filter
+
+if TYPE_CHECKING:
+    from virtnum import AsyncClient
 
 TRUST_ENV = "VIRTNUM_TRUST_ENV"
 

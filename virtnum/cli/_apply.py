@@ -9,12 +9,12 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import attrs
 import click
 
-from virtnum import APIError, AsyncClient
+from virtnum import APIError
 from virtnum.cli import OutputError, RowsFailed, cannot_write
 from virtnum.cli._bulk import Done, each, is_fatal
 from virtnum.cli._common import Settings, progress, run
@@ -22,6 +22,9 @@ from virtnum.cli._encoding import check_encoding, parse_delimiter
 from virtnum.cli._input import load_rows
 from virtnum.cli._plan import Plan, plan_update
 from virtnum.cli._rows import Row
+
+if TYPE_CHECKING:
+    from virtnum import AsyncClient
 
 __all__ = ["apply"]
 

@@ -10,15 +10,18 @@ import ssl
 import sys
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 import click
 
-from virtnum import AsyncClient, VirtnumError
+from virtnum import VirtnumError
 from virtnum._credentials import DEFAULT_PROFILE, PROFILE_ENV, credentials_path, load
 from virtnum.cli import MissingTokenError
 from virtnum.cli._words import in_cli_words
+
+if TYPE_CHECKING:
+    from virtnum import AsyncClient
 
 __all__ = [
     "SECONDS",
@@ -54,6 +57,8 @@ class Settings:
 
     def client(self) -> AsyncClient:
         """A client from these settings; its complaints about them name the flags."""
+        from virtnum import AsyncClient  # aiohttp: loaded by a command, never by --help
+
         try:
             return AsyncClient(
                 self.token,

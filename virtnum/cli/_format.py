@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import csv
 import enum
+import functools
 import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, Any
 
 import attrs
-import msgspec
 
-from virtnum._convert import converter, to_dict
-from virtnum.cli._cells import Target, cell, kind_of, row_maker
+from virtnum.cli._cells import Target, cell, kind_of, row_maker, unstructure
 from virtnum.cli._table import SAMPLE, clean, write_table
 from virtnum.cli._words import did_you_mean
 from virtnum.models import VIRTUAL_NUMBER_FIELDS, AvailableMobileNumber, VirtualNumber
@@ -63,6 +62,8 @@ class Columns:
     def record(self, model: Model) -> dict[str, Any]:
         """The model as a JSON object of these fields (with its own extra keys)."""
         if self.extra:
+            from virtnum import to_dict
+
             data = to_dict(model)
             return {k: v for k, v in data.items() if k in self._known or k in model.extra}
         return dict(zip(self.names, self.values(model), strict=True))
@@ -87,6 +88,8 @@ class Columns:
         """Each model's cells for ``target``, in the order of ``names`` (default: the
         columns; with ``extra``, the names ``resolve`` gave)."""
         if self.extra:
+            from virtnum import to_dict
+
             fix = _FALLBACK[target]
             for model in models:
                 data = to_dict(model)
@@ -141,7 +144,7 @@ def _values(model: Model, names: Sequence[str]) -> list[Any]:
 
 
 def _json(value: Any) -> Any:
-    return value.value if isinstance(value, enum.Enum) else converter.unstructure(value)
+    return value.value if isinstance(value, enum.Enum) else unstructure(value)
 
 
 _MISSING = object()
@@ -190,20 +193,22 @@ def _table_cells(rows: Iterable[list[str]]) -> Iterator[list[str]]:
         yield [text if text.isprintable() else clean(text) for text in cells]
 
 
-_encoder = msgspec.json.Encoder()
+@functools.cache
+def _encoder() -> Callable[[Any], bytes]:
+    """msgspec's JSON encoder (imported when JSON is first written, not for ``--help``):
+    it takes half the time of ``json.dumps``, writes records compact, UTF-8 as it is,
+    and NaN as null where ``json`` writes invalid JSON."""
+    import msgspec
 
-
-def _encode(record: dict[str, Any]) -> str:
-    """A record as compact JSON (UTF-8 kept as it is): msgspec's encoder takes half the
-    time of ``json.dumps``, and writes NaN as null where ``json`` writes invalid JSON."""
-    return _encoder.encode(record).decode()
+    return msgspec.json.Encoder().encode
 
 
 def _json_array(records: Iterable[dict[str, Any]], out: IO[str]) -> int:
     """A JSON array of ``records``, one to a line, written one record at a time."""
+    encode = _encoder()
     count = 0
     for record in records:
-        out.write(("[\n" if count == 0 else ",\n") + _encode(record))
+        out.write(("[\n" if count == 0 else ",\n") + encode(record).decode())
         count += 1
     out.write("\n]\n" if count else "[]\n")
     return count
@@ -238,9 +243,10 @@ def render(
         columns = Columns(tuple(columns))
     models = iter(numbers)
     if fmt == "jsonl":
+        encode = _encoder()
         count = 0
         for record in columns.records(models):
-            out.write(_encode(record) + "\n")
+            out.write(encode(record).decode() + "\n")
             count += 1
         return count
     if fmt == "json":

@@ -13,11 +13,10 @@ from typing import Any
 
 import attrs
 
-from virtnum import NOT_GIVEN, NumberType, Purpose, VirtualNumber
+from virtnum import NumberType, Purpose, VirtualNumber
 from virtnum.cli._cells import cell
 from virtnum.cli._format import Columns
 from virtnum.models import VIRTUAL_NUMBER_FIELDS
-from virtnum.resources._bodies import UPDATE_FIELDS, kept_purpose, update_body
 
 __all__ = [
     "EDITABLE",
@@ -61,6 +60,8 @@ def number_id(value: object) -> int:
 def check_wanted(given: Mapping[str, Any]) -> dict[str, Any]:
     """Wanted values checked as the SDK checks them (purpose becomes its API string),
     and together: employee_id goes only with purpose employee. ValueError names all."""
+    from virtnum.resources._bodies import UPDATE_FIELDS  # the resources load aiohttp
+
     wanted: dict[str, Any] = {}
     problems: list[str] = []
     for field in EDITABLE:
@@ -148,6 +149,9 @@ def plan_update(
     """The plan taking ``number`` to the (checked) ``wanted`` values; ValueError when the
     result is not a valid edit (employee_id without purpose employee, a field its type
     does not take, ...) or a read-only value of ``seen`` differs."""
+    from virtnum import NOT_GIVEN
+    from virtnum.resources._bodies import UPDATE_FIELDS, kept_purpose, update_body
+
     if seen:
         _unchanged(number, seen)
     changes = tuple(

@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from virtnum import AsyncClient, State, VirtualNumber
+from virtnum import State, VirtualNumber
 from virtnum.cli._bulk import each, report
 from virtnum.cli._common import SECONDS, Settings, run
 from virtnum.cli._output import Output, output_options
 from virtnum.cli._plan import check_wanted, number_id, plan_update
 from virtnum.cli._words import enum_value, in_cli_words, normal_name
 from virtnum.models import AVAILABLE_MOBILE_FIELDS
+
+if TYPE_CHECKING:
+    from virtnum import AsyncClient
 
 __all__ = ["COMMANDS"]
 
