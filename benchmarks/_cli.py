@@ -12,6 +12,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +47,7 @@ class _Case:
     base_cli: list[str] | None = None  # the baseline is this ``virtnum numbers`` command
     expected: int | None = None  # records in the SDK's output (default: the listing)
     terminal: bool = False  # stdout on a pseudo-terminal, not a file
+    base_args: tuple[str, ...] = ()  # after the baseline script's FORMAT
 
 
 def _lines(skip: int) -> Callable[[str], int]:
@@ -105,6 +107,32 @@ def _apply_case(ctx: Context, workdir: Path) -> _Case:
     )
 
 
+def _xlsx_cases(ctx: Context, workdir: Path) -> list[_Case]:
+    """``numbers list --format xlsx --output FILE`` (openpyxl's write-only mode), in one
+    request and page by page (memory bounded by a page), beside a script writing the
+    same workbook with openpyxl; the records are counted in the file."""
+    sdk, base = workdir / "sdk.xlsx", workdir / "base.xlsx"
+
+    def rows(_: str) -> int:
+        with zipfile.ZipFile(sdk) as book:
+            return book.read("xl/worksheets/sheet1.xml").count(b"<row ") - 1
+
+    command = ["list", "--format", "xlsx", "--output", str(sdk)]
+    pages = ["--page-size", str(ctx.sizes.page_size)]
+    return [  # no time target: the figures are for the docs
+        _Case("xlsx", command, "xlsx", rows, None, 1.0, base_args=(str(base),)),
+        _Case(
+            f"xlsx {' '.join(pages)}",
+            [*command, *pages],
+            "xlsx",
+            rows,
+            None,
+            1.0,
+            base_args=(str(base),),
+        ),
+    ]
+
+
 @dataclass(frozen=True)
 class _Run:
     wall: float
@@ -159,8 +187,8 @@ def _run(
 
 
 def cli_commands(ctx: Context) -> list[Row]:
-    """Scenario 7: ``numbers list`` in each format and ``numbers get -``, against the
-    baseline scripts; ``numbers apply --dry-run`` against ``numbers get -``."""
+    """Scenario 7: ``numbers list`` in each format (xlsx to a file) and ``numbers get -``,
+    against the baseline scripts; ``numbers apply --dry-run`` against ``numbers get -``."""
     total, gets = ctx.sizes.listing, ctx.sizes.cli_gets
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTNUM_"))}
     env.update(VIRTNUM_BASE_URL=ctx.url, VIRTNUM_TOKEN=ctx.token)
@@ -169,11 +197,22 @@ def cli_commands(ctx: Context) -> list[Row]:
         workdir = Path(tmp)
         ids = workdir / "ids"
         ids.write_text("\n".join(str(1 + i * (total // gets)) for i in range(gets)) + "\n")
-        for case in [*_cases(ctx), _apply_case(ctx, workdir)]:
+        cases = [*_cases(ctx), *_xlsx_cases(ctx, workdir), _apply_case(ctx, workdir)]
+        for case in cases:
             log(f"  {case.label}")
             stdin = workdir / case.stdin if case.stdin else None
             rows.extend(_compare(ctx, case, env, workdir, stdin))
     return rows
+
+
+def _argvs(ctx: Context, case: _Case) -> dict[str, list[str]]:
+    """The command lines of the SDK's side and the baseline's."""
+    cli = [sys.executable, "-m", "virtnum", "numbers"]
+    if case.base_cli:
+        base = [*cli, *case.base_cli]
+    else:
+        base = [sys.executable, str(_BASELINE), ctx.url, ctx.token, case.base, *case.base_args]
+    return {"sdk": [*cli, *case.sdk], "base": base}
 
 
 def _compare(
@@ -182,13 +221,7 @@ def _compare(
     expected = ctx.sizes.listing if case.expected is None else case.expected
     peaks: dict[str, list[int]] = {"sdk": [], "base": []}
     firsts: dict[str, list[float]] = {"sdk": [], "base": [], "after decoding": []}
-    cli = [sys.executable, "-m", "virtnum", "numbers"]
-    argvs = {
-        "sdk": [*cli, *case.sdk],
-        "base": [*cli, *case.base_cli]
-        if case.base_cli
-        else [sys.executable, str(_BASELINE), ctx.url, ctx.token, case.base],
-    }
+    argvs = _argvs(ctx, case)
 
     def timer(name: str) -> Timer:
         def measure(_: int) -> tuple[float, float]:

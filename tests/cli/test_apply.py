@@ -138,16 +138,26 @@ def test_bad_rows_are_errors_before_any_request_and_good_rows_still_go(
     assert result.stderr.strip().splitlines()[-1] == "virtnum: error: 11 of 12 row(s) failed"
 
 
-def test_a_write_the_server_refuses_is_that_rows_error(threaded_server: FakeServer) -> None:
+def test_an_edit_the_type_does_not_take_is_that_rows_error_in_the_plan(
+    threaded_server: FakeServer,
+) -> None:
+    """What the server would refuse (a SIP-redirection number's purpose) fails in the
+    plan, the dry run's included, and nothing is sent for it; the other rows still go."""
     (redirect,) = ids_of(threaded_server, "sip_redirection", 1)
     (mobile,) = ids_of(threaded_server, "def", 1)
     threaded_server.numbers[redirect]["purpose"] = "not_specified"
     text = f"id,purpose,comment\n{redirect},company,\n{mobile},,new\n"
+    dry = run_cli(threaded_server, "numbers", "apply", "-", "--dry-run", stdin=text)
+    assert dry.returncode == 14
+    assert "1 to change, 0 unchanged, 1 failed" in dry.stderr
     result = run_cli(threaded_server, "numbers", "apply", "-", stdin=text)
     assert result.returncode == 14
-    assert f"(id {redirect}): PUT /numbers/virtual-number/{redirect} failed with status 400" in (
+    assert f"(id {redirect}): a sip_redirection number takes only comment, not purpose" in (
         result.stderr
     )
+    assert [r.path for r in threaded_server.requests if r.method == "PUT"] == [
+        f"/numbers/virtual-number/{mobile}"
+    ]
     assert threaded_server.numbers[mobile]["comment"] == "new"
 
 

@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from typing import Any
 
 import pytest
@@ -280,3 +281,19 @@ def test_fake_server_command_keeps_no_request_log(monkeypatch: pytest.MonkeyPatc
     assert stopped.value.code == exit_code(CannotListenError("")) == 16
     assert len(built) == 1
     assert built[0]._record is False
+
+
+def test_deadline_bounds_a_whole_call(threaded_server: FakeServer) -> None:
+    threaded_server.faults.delay(10.0, count=1)
+    started = time.monotonic()
+    result = run(threaded_server, "--deadline", "0.5", "--timeout", "30", "numbers", "get", "1")
+    assert time.monotonic() - started < 8
+    assert result.returncode == 9, result.stderr
+    assert "deadline of 0.5s" in result.stderr
+
+
+def test_a_bad_deadline_names_the_flag(threaded_server: FakeServer) -> None:
+    result = run(threaded_server, "--deadline", "0", "numbers", "get", "1")
+    assert result.returncode == 2
+    assert "--deadline" in result.stderr
+    assert threaded_server.requests == []

@@ -125,7 +125,7 @@ def test_update_with_nothing_different_sends_no_write(threaded_server: FakeServe
          8, "not available"),
         (["add-mobile", "79001234567", "--dgn-number", "74951234567", "--purpose", "company",
           "--wait", "--wait-timeout", "0"], 2, "wait-timeout"),
-        (["add-sip", *SIP[:-1], "70000", "--password-stdin"], 2, "server_port"),
+        (["add-sip", *SIP[:-1], "70000", "--password-stdin"], 2, "'--server-port'"),
     ],
 )  # fmt: skip
 def test_bad_input_is_one_line_with_its_exit_code_and_sends_no_write(
@@ -157,7 +157,10 @@ def test_delete_shows_what_went_before_a_refusal(threaded_server: FakeServer) ->
     )
     assert result.returncode == 8
     assert [json.loads(line) for line in result.stdout.splitlines()] == [{"id": mobile}]
-    assert_one_error_line(result.stderr, "400")
+    failure, summary = result.stderr.splitlines()
+    assert_one_error_line(failure, f"id {city}: DELETE")
+    assert "400" in failure
+    assert summary == "virtnum: 2 ids: 1 deleted, 1 failed"
     assert city in threaded_server.numbers
 
 

@@ -7,21 +7,27 @@ import asyncio
 import logging
 import sys
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
-from urllib.parse import urlencode
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from virtnum import AsyncClient, Filter, VirtualNumber
+from virtnum import VirtualNumber
 from virtnum._credentials import BASE_URL_ENV, PROFILE_ENV
 from virtnum._logs import send_to_stderr
 from virtnum._version import __version__
-from virtnum.cli import CannotListenError, _apply, _writes
+from virtnum.cli import EXIT_MEANINGS, _apply, _writes
 from virtnum.cli._auth import auth, token_from_options
-from virtnum.cli._common import F, Settings, ca_context, env_flag, output_options, progress, run
-from virtnum.cli._format import parse_fields, render
+from virtnum.cli._bulk import each, report
+from virtnum.cli._common import SECONDS, F, Settings, ca_context, env_flag, run
 from virtnum.cli._group import Group
+from virtnum.cli._output import Output, output_options
 from virtnum.cli._plan import number_id
+from virtnum.cli._serve import fake_server
 from virtnum.cli._stream import stream
+from virtnum.cli._words import ENUMS, build_filter
+
+if TYPE_CHECKING:
+    from virtnum import AsyncClient
 
 TRUST_ENV = "VIRTNUM_TRUST_ENV"
 
@@ -31,15 +37,38 @@ def _env_option(flag: str, env: str, text: str, metavar: str | None = None) -> C
     return click.option(flag, envvar=env, metavar=metavar, help=f"{text} [env: {env}].")
 
 
-@click.group(cls=Group)
+def _epilog() -> str:
+    """The exit statuses and shell completion, for ``virtnum --help`` (``\\b`` keeps
+    click from rewrapping the lines)."""
+    codes = "\n".join(f"  {code:<4} {meaning}" for code, meaning in EXIT_MEANINGS)
+    return (
+        f"\b\nExit status (get and delete of several ids: the first failure's):\n{codes}\n\n"
+        "\b\nShell completion (bash; zsh and fish alike, with zsh_source, fish_source):\n"
+        '  eval "$(_VIRTNUM_COMPLETE=bash_source virtnum)"   # in ~/.bashrc'
+    )
+
+
+@click.group(cls=Group, epilog=_epilog())
 @click.option("--token", hidden=True, help="Deprecated: use --token-stdin.")
 @click.option("--token-stdin", is_flag=True, help="Read the API token from stdin's first line.")
 @click.option(
     "--profile", metavar="NAME", help=f"Credentials profile (see auth) [env: {PROFILE_ENV}]."
 )
 @click.option("--base-url", metavar="URL", help=f"API URL [env: {BASE_URL_ENV}].")
-@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds.")
-@click.option("--max-retries", type=int, default=2, show_default=True)
+@click.option("--timeout", **SECONDS, default=30.0, show_default=True, help="Seconds per request.")
+@click.option(
+    "--deadline",
+    **SECONDS,
+    default=None,
+    help="Seconds for a whole call, retries and waits included (default: none).",
+)
+@click.option(
+    "--max-retries",
+    type=click.IntRange(min=0),
+    default=2,
+    show_default=True,
+    help="Retries of a request that failed on the way (0: none).",
+)
 @_env_option("--proxy", "VIRTNUM_PROXY", "Proxy every request", "URL")
 @click.option(
     "--trust-env/--no-trust-env",
@@ -54,7 +83,7 @@ def _env_option(flag: str, env: str, text: str, metavar: str | None = None) -> C
 )
 @click.option("-v", "--verbose", count=True, help="Log retries to stderr; -vv every request.")
 @click.option("--debug", is_flag=True, help="Show tracebacks and the causes of errors.")
-@click.version_option(__version__, prog_name="virtnum")
+@click.version_option(__version__, prog_name="virtnum", help="Show the version and exit.")
 @click.pass_context
 def cli(
     ctx: click.Context,
@@ -63,6 +92,7 @@ def cli(
     profile: str | None,
     base_url: str | None,
     timeout: float,
+    deadline: float | None,
     max_retries: int,
     proxy: str | None,
     trust_env: bool | None,
@@ -85,6 +115,7 @@ def cli(
         ssl=ca_context(ca_bundle) if ca_bundle else True,
         allow_insecure_http=allow_insecure_http,
         profile=profile,
+        deadline=deadline,
     )
     if verbose:
         send_to_stderr(logging.DEBUG if verbose > 1 else logging.INFO)
@@ -100,35 +131,49 @@ for _command in (*_writes.COMMANDS, _apply.apply):
 cli.add_command(auth)
 
 
-def _build_filter(
-    types: Sequence[str],
-    states: Sequence[str],
-    purposes: Sequence[str],
-    purpose_ne: Sequence[str],
-    where: Sequence[str],
-    sort: str | None,
-) -> Filter:
-    pairs = [("type", t) for t in types] + [("state", s) for s in states]
-    pairs += [("purpose", p) for p in purposes] + [("purpose__ne", p) for p in purpose_ne]
-    for condition in where:
-        name, sep, value = condition.partition("=")
-        if not sep:
-            raise ValueError(f"--where {condition!r}: expected FIELD=VALUE")
-        pairs.append((name, value))
-    query = Filter.parse(urlencode(pairs))
-    return query.order_by(sort) if sort else query
+def _choices(field: str) -> Callable[[click.Context, click.Parameter, str], list[str]]:
+    """Shell completion of an enum option: the values the SDK knows."""
+    values = [member.value for member in ENUMS[field].__members__.values()]
+    return lambda ctx, param, incomplete: [v for v in values if v.startswith(incomplete)]
+
+
+def _known(field: str) -> str:
+    return ", ".join(member.value for member in ENUMS[field].__members__.values())
 
 
 _FILTER_OPTIONS = (
-    click.option("--type", "types", multiple=True, help="def, abc, ... (repeat for any of)."),
-    click.option("--state", "states", multiple=True),
-    click.option("--purpose", "purposes", multiple=True),
-    click.option("--purpose-ne", multiple=True, help="Exclude this purpose."),
+    click.option(
+        "--type",
+        "types",
+        multiple=True,
+        shell_complete=_choices("type"),
+        help=f"{_known('type')} (def is mobile, abc city); repeat for any of.",
+    ),
+    click.option(
+        "--state",
+        "states",
+        multiple=True,
+        shell_complete=_choices("state"),
+        help=f"{_known('state')}; repeat for any of.",
+    ),
+    click.option(
+        "--purpose",
+        "purposes",
+        multiple=True,
+        shell_complete=_choices("purpose"),
+        help=f"{_known('purpose')}; repeat for any of.",
+    ),
+    click.option(
+        "--purpose-ne",
+        multiple=True,
+        shell_complete=_choices("purpose"),
+        help="Exclude this purpose.",
+    ),
     click.option(
         "--where", multiple=True, metavar="FIELD=VALUE", help="Any field, e.g. group_id=7."
     ),
-    click.option("--sort", help="Field to sort by; prefix with - for descending."),
-    click.option("--page-size", type=int, help="Fetch in pages of this size."),
+    click.option("--sort", metavar="FIELD", help="Field to sort by; prefix with - for descending."),
+    click.option("--page-size", type=click.IntRange(min=1), help="Fetch in pages of this size."),
 )
 
 
@@ -152,18 +197,23 @@ def list_numbers(
     where: tuple[str, ...],
     sort: str | None,
     page_size: int | None,
-    fmt: str,
-    fields: str | None,
+    out: Output,
 ) -> None:
-    """List numbers matching the filters."""
-    columns = parse_fields(fields)
-    query = _build_filter(types, states, purposes, purpose_ne, where, sort)
+    """List numbers matching the filters (enum values in any case)."""
+    columns = out.columns()
+    choices = [
+        ("--type", "type", types),
+        ("--state", "state", states),
+        ("--purpose", "purpose", purposes),
+        ("--purpose-ne", "purpose__ne", purpose_ne),
+    ]
+    query = build_filter(choices, where, sort)
 
     def pages(client: AsyncClient) -> AsyncIterator[list[VirtualNumber]]:
         return client.numbers.pages(query, page_size=page_size)
 
     found: Iterator[VirtualNumber] = stream(settings, pages)  # fetched as it is written
-    render(found, fmt, columns, sys.stdout)
+    out.write(found, columns)
 
 
 def _read_ids(ids: Sequence[str]) -> Iterator[int]:
@@ -175,37 +225,50 @@ def _read_ids(ids: Sequence[str]) -> Iterator[int]:
 
 @numbers.command("get")
 @click.argument("ids", nargs=-1, required=True)
-@click.option("--concurrency", type=int, default=16, show_default=True)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(min=1),
+    default=16,
+    show_default=True,
+    help="Requests at once.",
+)
 @output_options
 @click.pass_obj
-def get_numbers(
-    settings: Settings, ids: tuple[str, ...], concurrency: int, fmt: str, fields: str | None
-) -> None:
-    """Get numbers by id (use - to read ids from stdin)."""
-    columns = parse_fields(fields)
+def get_numbers(settings: Settings, ids: tuple[str, ...], concurrency: int, out: Output) -> None:
+    """Get numbers by id (use - to read ids from stdin): every id is tried; prints the
+    numbers found, and names each failure."""
+    columns = out.columns()
     id_list = list(_read_ids(ids))
 
-    async def job(client: AsyncClient) -> list[VirtualNumber]:
-        with progress("fetching", len(id_list)) as on_progress:
-            return await client.numbers.get_many(
-                id_list, concurrency=concurrency, on_progress=on_progress
-            )
+    async def job(client: AsyncClient) -> list[Any]:
+        return await each(id_list, client.numbers.get, concurrency, "fetching")
 
-    render(run(settings, job), fmt, columns, sys.stdout)
+    results = run(settings, job)
+    out.write([item.value for item in results if item.ok], columns)
+    code = report(results, "fetched", settings.debug)
+    if code is not None:
+        raise click.exceptions.Exit(code)
 
 
 @numbers.command("outbound")
 @output_options
 @click.pass_obj
-def outbound(settings: Settings, fmt: str, fields: str | None) -> None:
+def outbound(settings: Settings, out: Output) -> None:
     """Numbers usable for outbound calls (purpose set, active, def or abc)."""
-    columns = parse_fields(fields)
+    columns = out.columns()
     rows = run(settings, lambda client: client.numbers.list_outbound())
-    render(rows, fmt, columns, sys.stdout)
+    out.write(rows, columns)
 
 
 @cli.command()
-@click.option("--numbers", "count", type=int, default=200, show_default=True)
+@click.option(
+    "--numbers",
+    "count",
+    type=click.IntRange(min=1),
+    default=200,
+    show_default=True,
+    help="How many synthetic numbers the fake server holds.",
+)
 def demo(count: int) -> None:
     """Run the three seed calls against an embedded fake server (no account needed)."""
     from virtnum.cli._demo import run_demo
@@ -213,54 +276,4 @@ def demo(count: int) -> None:
     asyncio.run(run_demo(count, sys.stdout))
 
 
-@cli.command("fake-server")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
-@click.option("--numbers", "count", type=int, default=1000, show_default=True)
-@click.option("--token", default=None, help="Token the server accepts [default: fake-token].")
-@click.option("--available-mobile", type=int, default=10, show_default=True)
-@click.option(
-    "--activation-delay",
-    type=click.FloatRange(min=0),
-    default=2.0,
-    show_default=True,
-    help="Seconds an added mobile number stays in activation.",
-)
-def fake_server(
-    host: str,
-    port: int,
-    count: int,
-    token: str | None,
-    available_mobile: int,
-    activation_delay: float,
-) -> None:
-    """Serve the fake Data API in the foreground (Ctrl-C stops it)."""
-    from virtnum.testing import FakeServer
-
-    server = FakeServer(
-        count,
-        token=token or "fake-token",
-        host=host,
-        port=port,
-        available_mobile=available_mobile,
-        activation_delay=activation_delay,
-        record_requests=False,  # nothing can read them here; kept, they would only grow
-    )
-
-    async def serve() -> None:
-        try:
-            await server.start()
-        except OSError as exc:  # the port is taken, the host is not this machine's, ...
-            reason = exc.strerror or type(exc).__name__
-            raise CannotListenError(f"cannot listen on {host}:{port}: {reason}") from None
-        click.echo(f"fake server on {server.url} with {count} numbers", err=True)
-        click.echo(f"export VIRTNUM_BASE_URL={server.url}")
-        if token is None:
-            click.echo("export VIRTNUM_TOKEN=fake-token")
-        sys.stdout.flush()
-        await server.serve_forever()
-
-    try:
-        asyncio.run(serve())
-    except KeyboardInterrupt:
-        click.echo("stopped", err=True)
+cli.add_command(fake_server)

@@ -1,5 +1,6 @@
-"""``virtnum numbers apply FILE``: bulk edits from CSV or JSONL as a plan (only what
-differs), then the writes, with a per-row report; a second run changes nothing."""
+"""``virtnum numbers apply FILE``: bulk edits from CSV, a workbook or JSONL as a plan
+(only what differs, checked as the write would be), then the writes, with a per-row
+report; a second run changes nothing."""
 
 from __future__ import annotations
 
@@ -8,22 +9,22 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import attrs
 import click
 
-from virtnum import (
-    APIError,
-    AsyncClient,
-    AuthenticationError,
-    PermissionDeniedError,
-    VirtualNumber,
-)
-from virtnum.cli import RowsFailed
+from virtnum import APIError
+from virtnum.cli import OutputError, RowsFailed, cannot_write
+from virtnum.cli._bulk import Done, each, is_fatal
 from virtnum.cli._common import Settings, progress, run
+from virtnum.cli._encoding import check_encoding, parse_delimiter
+from virtnum.cli._input import load_rows
 from virtnum.cli._plan import Plan, plan_update
-from virtnum.cli._rows import Row, read_rows, sniff
+from virtnum.cli._rows import Row
+
+if TYPE_CHECKING:
+    from virtnum import AsyncClient
 
 __all__ = ["apply"]
 
@@ -42,31 +43,16 @@ class _Outcome:
         self.status, self.error, self.plan = "error", reason, None
 
 
-# Failures that are the run's, not a row's: the whole command stops with their exit code.
-_FATAL = (AuthenticationError, PermissionDeniedError)
-
-
-def _read(source: str) -> tuple[str, str]:
-    """The file's name and text (``-``: stdin)."""
-    if source == "-":
-        return "-", sys.stdin.read()
-    try:
-        with open(source, encoding="utf-8-sig") as file:
-            return source, file.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ValueError(f"cannot read {source}: {exc}") from None
-
-
-def _plan_rows(outcomes: Sequence[_Outcome], current: Sequence[VirtualNumber | APIError]) -> None:
+def _plan_rows(outcomes: Sequence[_Outcome], current: Sequence[Done]) -> None:
     """Fill in each good row's plan from the number as it is now."""
-    for outcome, number in zip(outcomes, current, strict=True):
-        if isinstance(number, _FATAL):
-            raise number
-        if isinstance(number, APIError):
-            outcome.fail(str(number))
+    for outcome, done in zip(outcomes, current, strict=True):
+        if done.error is not None and is_fatal(done.error):
+            raise done.error
+        if done.error is not None or not done.tried:
+            outcome.fail(str(done.error or "not read: the run stopped first"))
             continue
         try:
-            outcome.plan = plan_update(number, outcome.row.wanted)
+            outcome.plan = plan_update(done.value, outcome.row.wanted, outcome.row.seen)
         except ValueError as exc:
             outcome.fail(str(exc))
             continue
@@ -108,73 +94,116 @@ async def _write_all(client: AsyncClient, outcomes: Sequence[_Outcome], concurre
         await asyncio.gather(*(write(outcome) for outcome in todo))
 
 
-def _report(outcomes: Sequence[_Outcome], path: str) -> None:
-    with open(path, "w", encoding="utf-8") as file:
+def _open_report(path: str | None) -> IO[str] | None:
+    """The ``--report`` file, opened before any request: one line when it cannot be."""
+    if path is None:
+        return None
+    try:
+        return open(path, "w", encoding="utf-8")
+    except OSError as exc:
+        raise OutputError(cannot_write(f"--report {path}", exc) + "; nothing was sent") from None
+
+
+def _report(outcomes: Sequence[_Outcome], file: IO[str]) -> None:
+    try:
         for o in outcomes:
             line = {"id": o.row.id, "status": o.status, "error": o.error}
             file.write(json.dumps(line, ensure_ascii=False) + "\n")
+        file.flush()
+    except OSError as exc:
+        raise OutputError(cannot_write(f"--report {file.name}", exc)) from None
 
 
 @click.command("apply")
 @click.argument("source", metavar="FILE")
-@click.option("--input-format", type=click.Choice(["auto", "csv", "jsonl"]), default="auto")
+@click.option(
+    "--input-format",
+    type=click.Choice(["auto", "csv", "jsonl", "xlsx"]),
+    default="auto",
+    show_default=True,
+    help="The file's format; auto: by its suffix, else its content.",
+)
+@click.option(
+    "--encoding",
+    callback=check_encoding,
+    help="The CSV's encoding [default: UTF-8 (a BOM is skipped), else cp1251].",
+)
+@click.option(
+    "--delimiter",
+    callback=parse_delimiter,
+    metavar="CHAR",
+    help="The CSV's delimiter [default: the one of , ; tab in its header line].",
+)
 @click.option("--dry-run", is_flag=True, help="Print the plan and send no write.")
-@click.option("--concurrency", type=click.IntRange(min=1), default=8, show_default=True)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(min=1),
+    default=8,
+    show_default=True,
+    help="Requests at once.",
+)
 @click.option("--report", metavar="FILE", help="Write one JSONL line per row here.")
 @click.pass_obj
 def apply(
     settings: Settings,
     source: str,
     input_format: str,
+    encoding: str | None,
+    delimiter: str | None,
     dry_run: bool,
     concurrency: int,
     report: str | None,
 ) -> None:
-    """Apply comment/purpose/employee_id edits from FILE (CSV or JSONL, - for stdin).
+    """Apply comment/purpose/employee_id edits from FILE (CSV, xlsx or JSONL; - for stdin).
 
-    Each row has id and any of comment, purpose, employee_id. An empty CSV cell leaves
-    the field as it is; in JSONL, null clears the comment. Only what differs is sent.
+    Each row has id and any of comment, purpose, employee_id; the other columns of
+    `numbers list` may stay, and are checked, not changed. An empty cell leaves the
+    field as it is; in JSONL, null clears the comment. Only what differs is sent.
     """
     if dry_run and report:
         raise ValueError("--report goes with a run that writes: drop --dry-run")
-    name, text = _read(source)
-    rows = read_rows(text, sniff(name, text) if input_format == "auto" else input_format)
+    rows = load_rows(source, input_format, encoding, delimiter)
     outcomes = [_Outcome(row) for row in rows]
     for outcome in outcomes:
         if outcome.row.error is not None:
             outcome.fail(outcome.row.error)
     good = [o for o in outcomes if o.status != "error"]
-    if report:  # a path that cannot be written fails now, before any request
-        _report([], report)
-
-    async def job(client: AsyncClient) -> None:
-        with progress("reading", len(good)) as on_progress:
-            current = await client.numbers.get_many(
-                [o.row.id for o in good],
-                concurrency=concurrency,
-                return_exceptions=True,
-                on_progress=on_progress,
-            )
-        _plan_rows(good, current)
-        _print_plan(outcomes, sys.stdout)
-        if not dry_run:
-            await _write_all(client, outcomes, concurrency)
-
-    if good:
-        run(settings, job)
-    else:
-        _print_plan(outcomes, sys.stdout)
-    _finish(outcomes, report, dry_run)
+    report_file = _open_report(report)  # before any request
+    try:
+        if good:
+            run(settings, lambda client: _job(client, outcomes, good, concurrency, dry_run))
+        else:
+            _print_plan(outcomes, sys.stdout)
+        _finish(outcomes, report_file, dry_run)
+    finally:
+        if report_file is not None:
+            report_file.close()
 
 
-def _finish(outcomes: Sequence[_Outcome], report: str | None, dry_run: bool) -> None:
+async def _job(
+    client: AsyncClient,
+    outcomes: Sequence[_Outcome],
+    good: Sequence[_Outcome],
+    concurrency: int,
+    dry_run: bool,
+) -> None:
+    """Read the numbers of the good rows, plan, print the plan, and unless a dry run
+    write it."""
+    current = await each([o.row.id for o in good], client.numbers.get, concurrency, "reading")
+    _plan_rows(good, current)
+    _print_plan(outcomes, sys.stdout)
+    if not dry_run:
+        await _write_all(client, outcomes, concurrency)
+
+
+def _finish(outcomes: Sequence[_Outcome], report: IO[str] | None, dry_run: bool) -> None:
     """The failed rows and a summary on stderr, the report; RowsFailed if any failed."""
     count = Counter(o.status for o in outcomes)
     for o in outcomes:
         if o.status == "error":
             where = f"line {o.row.line}" + ("" if o.row.id is None else f" (id {o.row.id})")
             click.echo(f"virtnum: {where}: {o.error}", err=True)
-    if report:
+    if report is not None:
         _report(outcomes, report)
     done = f"{count['planned']} to change" if dry_run else f"{count['ok']} changed"
     click.echo(

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
 import attrs
 import click
 
-from virtnum import AsyncClient, VirtnumError
-from virtnum._client import DEFAULT_BASE_URL
+from virtnum import VirtnumError
 from virtnum._credentials import (
     BASE_URL_ENV,
     DEFAULT_PROFILE,
@@ -21,6 +21,9 @@ from virtnum._credentials import (
     save,
 )
 from virtnum.cli._common import Settings, run
+
+if TYPE_CHECKING:
+    from virtnum import AsyncClient
 
 __all__ = ["auth", "token_from_options"]
 
@@ -71,6 +74,8 @@ def auth() -> None:
 @click.pass_obj
 def login(settings: Settings, profile: str | None, base_url: str | None, with_token: bool) -> None:
     """Check a token with one request and store it in the credentials file (mode 0600)."""
+    from virtnum._client import DEFAULT_BASE_URL
+
     name = _profile_name(profile, settings)
     url = base_url or settings.base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
     path = credentials_path()
@@ -90,6 +95,8 @@ def login(settings: Settings, profile: str | None, base_url: str | None, with_to
 @auth.command()
 def status() -> None:
     """List the profiles: name, base URL and the token masked."""
+    from virtnum._client import DEFAULT_BASE_URL
+
     path = credentials_path()
     profiles = load(path)
     if not profiles:

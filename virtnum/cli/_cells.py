@@ -15,9 +15,7 @@ from typing import Any
 
 import attrs
 
-from virtnum._decode.converter import converter
-
-__all__ = ["Kind", "Target", "cell", "kind_of", "row_maker"]
+__all__ = ["Kind", "Target", "cell", "kind_of", "row_maker", "unstructure"]
 
 
 class Kind(enum.Enum):
@@ -58,6 +56,14 @@ def kind_of(cls: type) -> Mapping[str, Kind]:
     return types.MappingProxyType({f.name: _kind(hints[f.name]) for f in attrs.fields(cls)})
 
 
+def unstructure(value: Any) -> Any:
+    """``value`` as JSON values, by the SDK's converter (cattrs: imported when a value
+    first needs it, so that ``virtnum --help`` does not load it)."""
+    from virtnum._decode.converter import converter
+
+    return converter.unstructure(value)
+
+
 def cell(value: Any, separator: str = ";") -> str:
     """A JSON value as CSV or table text: lists of numbers joined, other JSON compact."""
     kind = type(value)
@@ -84,7 +90,7 @@ def _numbers(separator: str) -> Callable[[Any], str]:
 
 
 def _as_json_then_text(separator: str) -> Callable[[Any], str]:
-    return lambda value: cell(converter.unstructure(value), separator)
+    return lambda value: cell(unstructure(value), separator)
 
 
 def _text(value: Any) -> str:
@@ -96,8 +102,8 @@ _FIXES: dict[Target, dict[Kind, Callable[[Any], Any] | None]] = {
     Target.JSON: {
         Kind.PLAIN: None,
         Kind.FLAG: None,
-        Kind.NUMBERS: converter.unstructure,
-        Kind.OTHER: converter.unstructure,
+        Kind.NUMBERS: unstructure,
+        Kind.OTHER: unstructure,
     },
     Target.CSV: {
         Kind.PLAIN: None,

@@ -4,29 +4,36 @@ output options and the progress bar on a terminal."""
 from __future__ import annotations
 
 import asyncio
+import math
 import os
 import ssl
 import sys
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 import click
 
-from virtnum import AsyncClient
-from virtnum.cli._format import FORMATS
+from virtnum import VirtnumError
+from virtnum._credentials import DEFAULT_PROFILE, PROFILE_ENV, credentials_path, load
+from virtnum.cli import MissingTokenError
+from virtnum.cli._words import in_cli_words
+
+if TYPE_CHECKING:
+    from virtnum import AsyncClient
 
 __all__ = [
+    "SECONDS",
     "Settings",
     "ca_context",
     "env_flag",
-    "fields_option",
-    "format_option",
-    "output_options",
     "progress",
     "run",
 ]
+
+TOKEN_ENV = "VIRTNUM_TOKEN"
+NO_TOKEN = f"no API token: run `virtnum auth login`, set {TOKEN_ENV} or pipe it with --token-stdin"
 
 T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -47,19 +54,55 @@ class Settings:
     ssl: ssl.SSLContext | bool = True
     allow_insecure_http: bool = False
     profile: str | None = None
+    deadline: float | None = None
 
     def client(self) -> AsyncClient:
-        return AsyncClient(
-            self.token,
-            profile=self.profile,
-            base_url=self.base_url,
-            timeout=self.timeout,
-            max_retries=self.max_retries,
-            proxy=self.proxy,
-            trust_env=self.trust_env,
-            ssl=self.ssl,
-            allow_insecure_http=self.allow_insecure_http,
-        )
+        """A client from these settings; its complaints about them name the flags."""
+        from virtnum import AsyncClient  # aiohttp: loaded by a command, never by --help
+
+        try:
+            return AsyncClient(
+                self.token,
+                profile=self.profile,
+                base_url=self.base_url,
+                timeout=self.timeout,
+                deadline=self.deadline,
+                max_retries=self.max_retries,
+                proxy=self.proxy,
+                trust_env=self.trust_env,
+                ssl=self.ssl,
+                allow_insecure_http=self.allow_insecure_http,
+            )
+        except VirtnumError:
+            if self._no_token_anywhere():
+                raise MissingTokenError(NO_TOKEN) from None
+            raise
+        except ValueError as exc:  # the URL, the proxy: set by flags or variables
+            raise click.UsageError(in_cli_words(str(exc))) from None
+
+    def _no_token_anywhere(self) -> bool:
+        """Whether no source of a token has one (the flag, the variable, a profile)."""
+        if self.token is not None or self.profile is not None:
+            return False
+        if os.environ.get(TOKEN_ENV) or os.environ.get(PROFILE_ENV):
+            return False
+        try:
+            return DEFAULT_PROFILE not in load(credentials_path())
+        except VirtnumError:  # the file itself is the problem: its own error says so
+            return False
+
+
+def positive_seconds(
+    ctx: click.Context, param: click.Parameter, value: float | None
+) -> float | None:
+    """The callback of a seconds option: a positive, finite number."""
+    if value is not None and not (math.isfinite(value) and value > 0):
+        raise click.BadParameter(f"expected a positive number of seconds, got {value:g}")
+    return value
+
+
+#: The keyword arguments of an option that takes seconds.
+SECONDS: dict[str, Any] = {"type": float, "callback": positive_seconds, "metavar": "SECONDS"}
 
 
 def ca_context(path: str) -> ssl.SSLContext:
@@ -97,17 +140,6 @@ def run(settings: Settings, job: Callable[[AsyncClient], Awaitable[T]]) -> T:
             return await job(client)
 
     return asyncio.run(runner())
-
-
-format_option = click.option(
-    "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True
-)
-fields_option = click.option("--fields", help="Comma-separated fields, e.g. id,number,state.")
-
-
-def output_options(command: F) -> F:
-    """``--format`` and ``--fields``, as every command that prints models takes them."""
-    return format_option(fields_option(command))
 
 
 @contextmanager

@@ -5,21 +5,28 @@ from __future__ import annotations
 
 import csv
 import enum
+import functools
 import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, Any
 
 import attrs
-import msgspec
 
-from virtnum import to_dict
-from virtnum._decode.converter import converter
-from virtnum.cli._cells import Target, cell, kind_of, row_maker
+from virtnum.cli._cells import Target, cell, kind_of, row_maker, unstructure
 from virtnum.cli._table import SAMPLE, clean, write_table
+from virtnum.cli._words import did_you_mean
 from virtnum.models import VIRTUAL_NUMBER_FIELDS, AvailableMobileNumber, VirtualNumber
 
-__all__ = ["DEFAULT_FIELDS", "FORMATS", "Columns", "parse_fields", "render", "terminal_width"]
+__all__ = [
+    "DEFAULT_FIELDS",
+    "FORMATS",
+    "Columns",
+    "named_rows",
+    "parse_fields",
+    "render",
+    "terminal_width",
+]
 
 FORMATS = ("table", "json", "jsonl", "csv")
 DEFAULT_FIELDS = ("id", "number", "type", "purpose", "state", "region_name", "comment")
@@ -55,6 +62,8 @@ class Columns:
     def record(self, model: Model) -> dict[str, Any]:
         """The model as a JSON object of these fields (with its own extra keys)."""
         if self.extra:
+            from virtnum import to_dict
+
             data = to_dict(model)
             return {k: v for k, v in data.items() if k in self._known or k in model.extra}
         return dict(zip(self.names, self.values(model), strict=True))
@@ -79,6 +88,8 @@ class Columns:
         """Each model's cells for ``target``, in the order of ``names`` (default: the
         columns; with ``extra``, the names ``resolve`` gave)."""
         if self.extra:
+            from virtnum import to_dict
+
             fix = _FALLBACK[target]
             for model in models:
                 data = to_dict(model)
@@ -133,7 +144,7 @@ def _values(model: Model, names: Sequence[str]) -> list[Any]:
 
 
 def _json(value: Any) -> Any:
-    return value.value if isinstance(value, enum.Enum) else converter.unstructure(value)
+    return value.value if isinstance(value, enum.Enum) else unstructure(value)
 
 
 _MISSING = object()
@@ -150,11 +161,12 @@ def parse_fields(
         return Columns(default)
     if text.strip().lower() == ALL:
         return Columns(tuple(known), extra=True)
-    fields = tuple(name.strip() for name in text.split(",") if name.strip())
+    fields = tuple(name.strip().lower() for name in text.split(",") if name.strip())
     unknown = [name for name in fields if name not in known]
     if unknown or not fields:
+        hint = did_you_mean(unknown[0], known) if unknown else ""
         raise ValueError(
-            f"unknown field(s): {', '.join(unknown) or '(none given)'}; "
+            f"--fields: unknown field(s): {', '.join(unknown) or '(none given)'}; {hint}"
             f"known: {', '.join(known)} (or {ALL})"
         )
     return Columns(fields)
@@ -181,27 +193,45 @@ def _table_cells(rows: Iterable[list[str]]) -> Iterator[list[str]]:
         yield [text if text.isprintable() else clean(text) for text in cells]
 
 
-_encoder = msgspec.json.Encoder()
+@functools.cache
+def _encoder() -> Callable[[Any], bytes]:
+    """msgspec's JSON encoder (imported when JSON is first written, not for ``--help``):
+    it takes half the time of ``json.dumps``, writes records compact, UTF-8 as it is,
+    and NaN as null where ``json`` writes invalid JSON."""
+    import msgspec
 
-
-def _encode(record: dict[str, Any]) -> str:
-    """A record as compact JSON (UTF-8 kept as it is): msgspec's encoder takes half the
-    time of ``json.dumps``, and writes NaN as null where ``json`` writes invalid JSON."""
-    return _encoder.encode(record).decode()
+    return msgspec.json.Encoder().encode
 
 
 def _json_array(records: Iterable[dict[str, Any]], out: IO[str]) -> int:
     """A JSON array of ``records``, one to a line, written one record at a time."""
+    encode = _encoder()
     count = 0
     for record in records:
-        out.write(("[\n" if count == 0 else ",\n") + _encode(record))
+        out.write(("[\n" if count == 0 else ",\n") + encode(record).decode())
         count += 1
     out.write("\n]\n" if count else "[]\n")
     return count
 
 
+def named_rows(
+    models: Iterator[Model], columns: Columns, target: Target, ahead: int | None
+) -> tuple[tuple[str, ...], Iterator[list[Any]]]:
+    """The column names and each model's cells for ``target``, reading ``ahead`` models
+    first for the extra keys of ``--fields all`` (None: all of them, as a header of
+    every key needs)."""
+    sample = list(itertools.islice(models, ahead))
+    names = columns.resolve(sample)
+    return names, columns.rows(itertools.chain(sample, models), target, names)
+
+
 def render(
-    numbers: Iterable[Model], fmt: str, columns: Columns | Sequence[str], out: IO[str]
+    numbers: Iterable[Model],
+    fmt: str,
+    columns: Columns | Sequence[str],
+    out: IO[str],
+    *,
+    delimiter: str = ",",
 ) -> int:
     """Write models to ``out`` in ``fmt`` as they come (an iterator is read once, as it
     goes); return how many.
@@ -213,24 +243,21 @@ def render(
         columns = Columns(tuple(columns))
     models = iter(numbers)
     if fmt == "jsonl":
+        encode = _encoder()
         count = 0
         for record in columns.records(models):
-            out.write(_encode(record) + "\n")
+            out.write(encode(record).decode() + "\n")
             count += 1
         return count
     if fmt == "json":
         return _json_array(columns.records(models), out)
-    ahead = None if fmt == "csv" and columns.extra else SAMPLE if fmt == "table" else 0
-    sample = list(itertools.islice(models, ahead))
-    names = columns.resolve(sample)
-    target = Target.TABLE if fmt == "table" else Target.CSV
-    rows = columns.rows(itertools.chain(sample, models), target, names)
-    del sample
     if fmt == "table":
+        names, rows = named_rows(models, columns, Target.TABLE, SAMPLE)
         cells = _table_cells(rows)
         first = list(itertools.islice(cells, SAMPLE))
         return write_table(names, first, cells, out, terminal_width(out))
-    writer = csv.writer(out, lineterminator="\n")
+    names, rows = named_rows(models, columns, Target.CSV, None if columns.extra else 0)
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
     writer.writerow(names)
     count = 0
     for row in rows:

@@ -11,7 +11,14 @@ from typing import Any, NoReturn
 import click
 
 from virtnum import APIConnectionError, VirtnumError
-from virtnum.cli import INTERRUPTED, OutputEncodingError, exit_code, silence_stdout
+from virtnum.cli import (
+    INTERRUPTED,
+    OutputEncodingError,
+    OutputError,
+    cannot_write,
+    exit_code,
+    silence_stdout,
+)
 from virtnum.cli._common import Settings
 
 __all__ = ["Group", "error_line"]
@@ -92,6 +99,12 @@ class Group(click.Group):
             # Python from complaining again when it flushes stdout at shutdown.
             silence_stdout()
             ctx.exit(0)
+        except OSError as exc:  # stdout cannot be written: a full disk, a closed stdout
+            _debug_traceback(ctx)
+            silence_stdout()  # what is still buffered must not fail again at exit
+            where = "stdout" if exc.filename is None else str(exc.filename)
+            _say(f"virtnum: error: {cannot_write(where, exc)}")
+            ctx.exit(exit_code(OutputError()))
         except KeyboardInterrupt:
             _interrupted(ctx)
         except click.Abort as exc:  # a prompt ended by Ctrl-C or end of input
@@ -105,10 +118,16 @@ class Group(click.Group):
             _say(_usage_line(exc))
             ctx.exit(exc.exit_code)
         except (VirtnumError, ValueError) as exc:
-            settings = ctx.find_object(Settings)
-            debug = settings is not None and settings.debug
-            if debug:
-                sys.stderr.write(traceback.format_exc())
+            debug = _debug_traceback(ctx)
             line, code = error_line(exc, debug=debug)
             _say(line)
             ctx.exit(code)
+
+
+def _debug_traceback(ctx: click.Context) -> bool:
+    """With ``--debug``, write the traceback being handled to stderr; whether it did."""
+    settings = ctx.find_object(Settings)
+    debug = settings is not None and settings.debug
+    if debug:
+        sys.stderr.write(traceback.format_exc())
+    return debug

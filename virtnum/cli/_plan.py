@@ -1,22 +1,49 @@
 """Edits as plans: which fields of a number differ from the wanted values, and the
-``update`` call (with what the API also wants) that makes them so."""
+``update`` call (with what the API also wants) that makes them so, checked as the write
+would be: the fields and purposes the number's type takes, and the columns that cannot
+be edited still as they are."""
 
 from __future__ import annotations
 
 import enum
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
 import attrs
 
-from virtnum import NOT_GIVEN, Purpose, VirtualNumber
-from virtnum.resources._bodies import UPDATE_FIELDS, kept_purpose, update_body
+from virtnum import NumberType, Purpose, VirtualNumber
+from virtnum.cli._cells import cell
+from virtnum.cli._format import Columns
+from virtnum.models import VIRTUAL_NUMBER_FIELDS
 
-__all__ = ["EDITABLE", "Change", "Plan", "check_wanted", "number_id", "plan_update"]
+__all__ = [
+    "EDITABLE",
+    "READ_ONLY",
+    "Change",
+    "Plan",
+    "check_type",
+    "check_wanted",
+    "number_id",
+    "plan_update",
+]
 
 #: The fields ``update`` and ``apply`` change.
 EDITABLE = ("comment", "purpose", "employee_id")
+#: The other fields ``numbers list`` writes: ``apply`` compares them, never sends them.
+READ_ONLY = tuple(name for name in VIRTUAL_NUMBER_FIELDS if name not in ("id", *EDITABLE))
+
+# What an edit (PUT) of a number of each type takes, of EDITABLE, and the purposes it
+# may set (the vendor's pages: a city or SIP-registration number's purpose is only
+# company); any other type takes a comment only.
+_EDITS: dict[Any, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    NumberType.DEF: (EDITABLE, ("company", "employee", "not_specified")),
+    NumberType.ABC: (("comment", "purpose"), ("company",)),
+    NumberType.SIP_REGISTRATION: (("comment", "purpose"), ("company",)),
+}
+_COMMENT_ONLY: tuple[tuple[str, ...], tuple[str, ...]] = (("comment",), ())
+_SCIENTIFIC = re.compile(r"[0-9]+([.,][0-9]+)?e[+]?[0-9]+", re.IGNORECASE)
 
 
 def number_id(value: object) -> int:
@@ -33,6 +60,8 @@ def number_id(value: object) -> int:
 def check_wanted(given: Mapping[str, Any]) -> dict[str, Any]:
     """Wanted values checked as the SDK checks them (purpose becomes its API string),
     and together: employee_id goes only with purpose employee. ValueError names all."""
+    from virtnum.resources._bodies import UPDATE_FIELDS  # the resources load aiohttp
+
     wanted: dict[str, Any] = {}
     problems: list[str] = []
     for field in EDITABLE:
@@ -79,9 +108,52 @@ def _now(number: VirtualNumber, field: str) -> Any:
     return value.value if isinstance(value, enum.Enum) else value
 
 
-def plan_update(number: VirtualNumber, wanted: Mapping[str, Any]) -> Plan:
+def check_type(number: VirtualNumber, kwargs: Mapping[str, Any]) -> None:
+    """ValueError when the ``update`` of ``kwargs`` sets a field or purpose the number's
+    type does not take (a toll-free number's purpose, ...); a value repeated as it is
+    on record changes nothing and is not judged."""
+    fields, purposes = _EDITS.get(number.type, _COMMENT_ONLY)
+    kind = f"a {number.type.value} number" if number.type else "a number of no type"
+    changed = {field: value for field, value in kwargs.items() if _now(number, field) != value}
+    refused = [field for field in changed if field not in fields]
+    if refused:
+        raise ValueError(f"{kind} takes only {' and '.join(fields)}, not {', '.join(refused)}")
+    purpose = changed.get("purpose")
+    if purpose is not None and purpose not in purposes:
+        raise ValueError(f"{kind} can only have purpose {' or '.join(purposes)}, not {purpose}")
+
+
+def _unchanged(number: VirtualNumber, seen: Mapping[str, str]) -> None:
+    """ValueError naming each column of ``seen`` (read-only, as CSV text) whose value is
+    not the number's: those cannot be edited, so the row would not do what it says."""
+    now = Columns(tuple(seen)).values(number)
+    problems = []
+    for (field, given), value in zip(seen.items(), now, strict=True):
+        current = cell(value)
+        if given.strip().casefold() == current.strip().casefold():
+            continue
+        problem = (
+            f"{field} cannot be edited: the number has {json.dumps(current, ensure_ascii=False)}"
+        )
+        problem += f", the file {json.dumps(given, ensure_ascii=False)}"
+        if _SCIENTIFIC.fullmatch(given.strip()):
+            problem += " (Excel's scientific notation? keep the column as text, or use xlsx)"
+        problems.append(problem)
+    if problems:
+        raise ValueError("; ".join(problems) + "; nothing is sent for this row")
+
+
+def plan_update(
+    number: VirtualNumber, wanted: Mapping[str, Any], seen: Mapping[str, str] | None = None
+) -> Plan:
     """The plan taking ``number`` to the (checked) ``wanted`` values; ValueError when the
-    result is not a valid edit (employee_id without purpose employee, ...)."""
+    result is not a valid edit (employee_id without purpose employee, a field its type
+    does not take, ...) or a read-only value of ``seen`` differs."""
+    from virtnum import NOT_GIVEN
+    from virtnum.resources._bodies import UPDATE_FIELDS, kept_purpose, update_body
+
+    if seen:
+        _unchanged(number, seen)
     changes = tuple(
         Change(field, _now(number, field), value)
         for field, value in wanted.items()
@@ -95,5 +167,6 @@ def plan_update(number: VirtualNumber, wanted: Mapping[str, Any]) -> Plan:
         kwargs = {**kept_purpose(number), **kwargs}
     elif kwargs["purpose"] == Purpose.EMPLOYEE and number.employee_id is not None:
         kwargs.setdefault("employee_id", number.employee_id)
+    check_type(number, kwargs)
     update_body(number.id, {**dict.fromkeys(UPDATE_FIELDS, NOT_GIVEN), **kwargs})
     return Plan(number, changes, kwargs)

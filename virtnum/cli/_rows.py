@@ -1,32 +1,40 @@
-"""The rows of a ``numbers apply`` file (CSV with a header row, or JSONL), each checked
-on its own: a bad row carries its error, and the good rows still go."""
+"""The rows of a ``numbers apply`` file (CSV or a workbook with a header row, or JSONL),
+each checked on its own: a bad row carries its error, and the good rows still go.
+
+Every column that ``numbers list`` writes is accepted: the editable ones are the edits,
+the others are compared with the number as it is (``Row.seen``). Column names match in
+any case and with spaces around them; cells are trimmed."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
 
-from virtnum.cli._plan import EDITABLE, check_wanted, number_id
+from virtnum.cli._cells import cell
+from virtnum.cli._encoding import sniff_delimiter
+from virtnum.cli._plan import EDITABLE, READ_ONLY, check_wanted, number_id
+from virtnum.cli._words import did_you_mean, normal_name
 
-__all__ = ["Row", "read_rows", "sniff"]
+__all__ = ["Row", "read_rows", "read_table", "sniff"]
 
-_COLUMNS = ("id", *EDITABLE)
+_COLUMNS = ("id", *EDITABLE, *READ_ONLY)
 
 
 @attrs.frozen
 class Row:
     """One row: where it is, its id (as given when that is bad), the checked wanted
-    values, or the reason it cannot be applied."""
+    values, the read-only values it shows (as CSV text), or the reason it cannot go."""
 
     line: int
     id: Any
     wanted: Mapping[str, Any] = attrs.field(factory=dict)
     error: str | None = None
+    seen: Mapping[str, str] = attrs.field(factory=dict)
 
 
 def sniff(name: str, text: str) -> str:
@@ -34,45 +42,82 @@ def sniff(name: str, text: str) -> str:
     lowered = name.lower()
     if lowered.endswith((".jsonl", ".ndjson", ".json")):
         return "jsonl"
-    if lowered.endswith(".csv"):
+    if lowered.endswith((".csv", ".txt", ".tsv")):
         return "csv"
     return "jsonl" if text.lstrip().startswith("{") else "csv"
 
 
 def _checked(line: int, data: Mapping[str, Any]) -> Row:
-    """A row from its raw values (``id`` plus any editable fields)."""
+    """A row from its values by column: ``id``, editable fields, read-only ones."""
     raw_id = data.get("id")
     try:
         target = number_id(raw_id)
     except ValueError as exc:
         return Row(line, raw_id, error=str(exc))
+    edits = {name: value for name, value in data.items() if name in EDITABLE}
+    if isinstance(edits.get("purpose"), str):
+        edits["purpose"] = edits["purpose"].strip().lower()
+    seen = {name: cell(value) for name, value in data.items() if name in READ_ONLY}
     try:
-        wanted = check_wanted(data)
+        wanted = check_wanted(edits)
     except ValueError as exc:
         return Row(line, target, error=str(exc))
-    if not wanted:
+    if not wanted and not any(seen.values()):
         return Row(line, target, error=f"nothing to change: give any of {', '.join(EDITABLE)}")
-    return Row(line, target, wanted)
+    return Row(line, target, wanted, seen={k: v for k, v in seen.items() if v})
 
 
-def _csv_rows(text: str) -> Iterator[Row]:
-    reader = csv.DictReader(io.StringIO(text))
-    header = reader.fieldnames or []
-    unknown = [name for name in header if name not in _COLUMNS]
-    if "id" not in header or unknown:
+def _unknown_hint(unknown: Sequence[str]) -> str:
+    """What the header's unknown names are, the closest column, and a delimiter hint."""
+    hint = f"; unknown: {', '.join(name.strip() for name in unknown)}"
+    close = did_you_mean(normal_name(unknown[0]), _COLUMNS).strip()
+    if close:
+        hint += f" ({close})"
+    if any(mark in unknown[0] for mark in ";,\t|"):
+        hint += "; is it another delimiter? (see --delimiter)"
+    return hint
+
+
+def _header(names: Sequence[str]) -> list[str]:
+    """The columns by their API names ('' for a column without a name, left out);
+    ValueError naming what is not a column of ``numbers list``."""
+    columns = [normal_name(name) for name in names]
+    unknown = [name for name, key in zip(names, columns, strict=True) if key not in ("", *_COLUMNS)]
+    if "id" not in columns or not set(columns) & set(EDITABLE) or unknown:
         raise ValueError(
-            f"the CSV header must have id and any of {', '.join(EDITABLE)}"
-            + (f"; unknown: {', '.join(unknown)}" if unknown else "")
+            f"the header must have id and any of {', '.join(EDITABLE)} (the other columns "
+            "of `numbers list` are compared, not changed)"
+            + (_unknown_hint(unknown) if unknown else "")
         )
-    for cells in reader:
-        line = reader.line_num
-        if None in cells:
-            yield Row(line, cells.get("id"), error="more cells than the header has columns")
+    twice = sorted({key for key in columns if key and columns.count(key) > 1})
+    if twice:
+        raise ValueError(f"the header has {', '.join(twice)} twice")
+    return columns
+
+
+def read_table(names: Sequence[str], records: Iterable[tuple[int, Sequence[str]]]) -> list[Row]:
+    """The rows of a table (a CSV file, a sheet): a header and ``(line, cells)`` each;
+    an empty cell leaves its field as it is, and a row of empty cells is skipped."""
+    columns = _header(names)
+    rows = []
+    for line, cells in records:
+        values = [value.strip() for value in cells]
+        if not any(values):
             continue
-        data: dict[str, Any] = {k: v for k, v in cells.items() if v not in (None, "")}
-        if data.get("employee_id", "").strip().isdigit():
+        if any(values[len(columns) :]):
+            raw_id = values[columns.index("id")]
+            rows.append(Row(line, raw_id, error="more cells than the header has columns"))
+            continue
+        data: dict[str, Any] = {k: v for k, v in zip(columns, values, strict=False) if k and v}
+        if data.get("employee_id", "").isdigit():
             data["employee_id"] = int(data["employee_id"])
-        yield _checked(line, data)
+        rows.append(_checked(line, data))
+    return _no_repeats(rows)
+
+
+def _csv_records(reader: Any) -> Iterator[tuple[int, list[str]]]:
+    for cells in reader:
+        yield reader.line_num, cells
 
 
 def _jsonl_rows(text: str) -> Iterator[Row]:
@@ -87,17 +132,18 @@ def _jsonl_rows(text: str) -> Iterator[Row]:
         if not isinstance(data, dict):
             yield Row(line, None, error="not a JSON object")
             continue
+        data = {normal_name(str(key)): value for key, value in data.items()}
         unknown = sorted(set(data) - set(_COLUMNS))
         if unknown:
             yield Row(line, data.get("id"), error=f"unknown key(s): {', '.join(unknown)}")
             continue
-        yield _checked(line, data)
+        # null is the export's "none": it clears a comment, and leaves the rest alone
+        kept = {k: v for k, v in data.items() if v is not None or k in ("comment", "id")}
+        yield _checked(line, kept)
 
 
-def read_rows(text: str, kind: str) -> list[Row]:
-    """Every row of the file; a later row for an id already seen is an error."""
-    text = text.removeprefix("\ufeff")  # a byte-order mark, as spreadsheets write it
-    rows = list(_csv_rows(text) if kind == "csv" else _jsonl_rows(text))
+def _no_repeats(rows: list[Row]) -> list[Row]:
+    """``rows`` with a later row for an id already seen made an error."""
     seen: dict[int, int] = {}
     for index, row in enumerate(rows):
         if row.error is None:
@@ -105,3 +151,16 @@ def read_rows(text: str, kind: str) -> list[Row]:
             if first != row.line:
                 rows[index] = attrs.evolve(row, error=f"id {row.id} is also on line {first}")
     return rows
+
+
+def read_rows(text: str, kind: str, delimiter: str | None = None) -> list[Row]:
+    """Every row of a CSV (``delimiter`` found from its header when not given) or JSONL
+    text; a later row for an id already seen is an error."""
+    text = text.removeprefix("\ufeff")  # a byte-order mark, as spreadsheets write it
+    if kind == "jsonl":
+        return _no_repeats(list(_jsonl_rows(text)))
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter or sniff_delimiter(text))
+    header = next(reader, None)
+    if header is None:
+        raise ValueError("the file is empty: it needs a header row (id and the columns to change)")
+    return read_table(header, _csv_records(reader))

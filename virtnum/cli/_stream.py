@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable, Iterator
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from virtnum import AsyncClient
 from virtnum.cli._common import Settings
+
+if TYPE_CHECKING:
+    from virtnum import AsyncClient
 
 __all__ = ["stream"]
 

@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from virtnum import AsyncClient, State, VirtualNumber
-from virtnum.cli._common import Settings, output_options, run
-from virtnum.cli._format import parse_fields, render
+from virtnum import State, VirtualNumber
+from virtnum.cli._bulk import each, report
+from virtnum.cli._common import SECONDS, Settings, run
+from virtnum.cli._output import Output, output_options
 from virtnum.cli._plan import check_wanted, number_id, plan_update
+from virtnum.cli._words import enum_value, in_cli_words, normal_name
 from virtnum.models import AVAILABLE_MOBILE_FIELDS
-from virtnum.resources._waiting import check_seconds
+
+if TYPE_CHECKING:
+    from virtnum import AsyncClient
 
 __all__ = ["COMMANDS"]
 
@@ -24,19 +28,19 @@ PASSWORD_ENV = "VIRTNUM_SIP_PASSWORD"
 @click.command("available")
 @output_options
 @click.pass_obj
-def available(settings: Settings, fmt: str, fields: str | None) -> None:
+def available(settings: Settings, out: Output) -> None:
     """Mobile numbers the contract can add (GET /numbers/def-virtual-number-capacity)."""
-    columns = parse_fields(fields, AVAILABLE_MOBILE_FIELDS, AVAILABLE_MOBILE_FIELDS)
+    columns = out.columns(AVAILABLE_MOBILE_FIELDS, AVAILABLE_MOBILE_FIELDS)
     rows = run(settings, lambda client: client.numbers.list_available_mobile())
-    render(rows, fmt, columns, sys.stdout)
+    out.write(rows, columns, title="available")
 
 
 @click.command("update")
 @click.argument("id")
 @click.option("--comment", help="New comment.")
 @click.option("--clear-comment", is_flag=True, help="Remove the comment.")
-@click.option("--purpose", help="company, employee or not_specified.")
-@click.option("--employee-id", type=int, help="With --purpose employee.")
+@click.option("--purpose", help="company, employee or not_specified (any case).")
+@click.option("--employee-id", type=click.IntRange(min=1), help="With --purpose employee.")
 @output_options
 @click.pass_obj
 def update(
@@ -46,19 +50,23 @@ def update(
     clear_comment: bool,
     purpose: str | None,
     employee_id: int | None,
-    fmt: str,
-    fields: str | None,
+    out: Output,
 ) -> None:
     """Change a number's comment, purpose or employee; prints the number as it is then."""
-    columns = parse_fields(fields)
+    columns = out.columns()
     target = number_id(id)
     if comment is not None and clear_comment:
         raise ValueError("--comment and --clear-comment exclude each other")
+    if purpose is not None:
+        purpose = normal_name(purpose)  # any case
     given: dict[str, Any] = {"purpose": purpose, "employee_id": employee_id, "comment": comment}
     given = {name: value for name, value in given.items() if value is not None}
     if clear_comment:
         given["comment"] = None
-    wanted = check_wanted(given)
+    try:
+        wanted = check_wanted(given)
+    except ValueError as exc:
+        raise ValueError(str(exc).replace("purpose must be", "--purpose must be")) from None
     if not wanted:
         raise ValueError("nothing to change: give --comment, --clear-comment, --purpose ...")
 
@@ -70,7 +78,7 @@ def update(
         await client.numbers.update(target, **plan.kwargs)
         return await client.numbers.get(target)
 
-    render([run(settings, job)], fmt, columns, sys.stdout)
+    out.write([run(settings, job)], columns)
 
 
 @click.command("delete")
@@ -78,11 +86,10 @@ def update(
 @click.option("--yes", is_flag=True, help="Do not ask (needed when stdin is not a terminal).")
 @output_options
 @click.pass_obj
-def delete(
-    settings: Settings, ids: tuple[str, ...], yes: bool, fmt: str, fields: str | None
-) -> None:
-    """Delete numbers by id (city numbers cannot be deleted); prints the ids deleted."""
-    columns = parse_fields(fields, ("id",), ("id",))
+def delete(settings: Settings, ids: tuple[str, ...], yes: bool, out: Output) -> None:
+    """Delete numbers by id (city numbers cannot be deleted): every id is tried; prints
+    the ids deleted, and names each failure."""
+    columns = out.columns(("id",), ("id",))
     targets = list(dict.fromkeys(number_id(text) for text in ids))
     if not yes:
         if not sys.stdin.isatty():
@@ -91,28 +98,28 @@ def delete(
         if not click.confirm(f"Delete {len(targets)} number(s): {shown}?", err=True):
             click.echo("virtnum: not confirmed; nothing deleted", err=True)
             raise SystemExit(1)
-    deleted: list[VirtualNumber] = []
-
-    async def job(client: AsyncClient) -> None:
-        for target in targets:
-            await client.numbers.delete(target)
-            deleted.append(VirtualNumber(id=target))
-
-    try:
-        run(settings, job)
-    finally:  # what was deleted before a failure is still shown
-        if deleted:
-            render(deleted, fmt, columns, sys.stdout)
+    # one at a time, in the order given; a refusal does not stop the next id
+    results = run(settings, lambda client: each(targets, client.numbers.delete, 1))
+    deleted = [VirtualNumber(id=item.id) for item in results if item.ok]
+    if deleted:
+        out.write(deleted, columns)
+    code = report(results, "deleted", settings.debug)
+    if code is not None:
+        raise click.exceptions.Exit(code)
 
 
 @click.command("add-mobile")
 @click.argument("number")
 @click.option("--dgn-number", required=True, help="The city number tied to it.")
 @click.option("--purpose", required=True, help="company or not_specified.")
-@click.option("--comment")
+@click.option("--comment", help="A note on the number.")
 @click.option("--wait", is_flag=True, help="Wait until the number is active.")
-@click.option("--wait-timeout", type=float, default=600.0, show_default=True, help="Seconds.")
-@click.option("--wait-interval", type=float, default=5.0, show_default=True, help="Seconds.")
+@click.option(
+    "--wait-timeout", **SECONDS, default=600.0, show_default=True, help="Seconds to wait."
+)
+@click.option(
+    "--wait-interval", **SECONDS, default=5.0, show_default=True, help="Seconds between checks."
+)
 @output_options
 @click.pass_obj
 def add_mobile(
@@ -124,18 +131,19 @@ def add_mobile(
     wait: bool,
     wait_timeout: float,
     wait_interval: float,
-    fmt: str,
-    fields: str | None,
+    out: Output,
 ) -> None:
     """Add a mobile number from the contract (see `available`); --wait until active."""
-    columns = parse_fields(fields)
-    check_seconds(wait_timeout, "--wait-timeout")
-    check_seconds(wait_interval, "--wait-interval")
+    columns = out.columns()
+    purpose = enum_value("--purpose", "purpose", purpose)
 
     async def job(client: AsyncClient) -> VirtualNumber:
-        added = await client.numbers.add_mobile(
-            number=number, dgn_number=dgn_number, purpose=purpose, comment=comment
-        )
+        try:
+            added = await client.numbers.add_mobile(
+                number=number, dgn_number=dgn_number, purpose=purpose, comment=comment
+            )
+        except ValueError as exc:  # checked before sending: the values of the flags
+            raise click.UsageError(in_cli_words(str(exc))) from None
         if not wait or added.state == State.ACTIVE:
             return added
         if sys.stderr.isatty():
@@ -144,7 +152,7 @@ def add_mobile(
             added.id, State.ACTIVE, timeout=wait_timeout, interval=wait_interval
         )
 
-    render([run(settings, job)], fmt, columns, sys.stdout)
+    out.write([run(settings, job)], columns)
 
 
 def _password(from_stdin: bool) -> str:
@@ -162,10 +170,12 @@ def _password(from_stdin: bool) -> str:
 
 @click.command("add-sip")
 @click.argument("number")
-@click.option("--login", required=True)
-@click.option("--server-host", required=True)
-@click.option("--server-port", type=int, required=True)
-@click.option("--comment")
+@click.option("--login", required=True, help="The SIP login at the other operator.")
+@click.option("--server-host", required=True, help="The other operator's SIP server.")
+@click.option(
+    "--server-port", type=click.IntRange(1, 65535), required=True, help="Its port, 1-65535."
+)
+@click.option("--comment", help="A note on the number.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from stdin's first line.")
 @output_options
 @click.pass_obj
@@ -177,25 +187,27 @@ def add_sip(
     server_port: int,
     comment: str | None,
     password_stdin: bool,
-    fmt: str,
-    fields: str | None,
+    out: Output,
 ) -> None:
     """Add another operator's SIP-registration number (password: --password-stdin,
     $VIRTNUM_SIP_PASSWORD or a hidden prompt)."""
-    columns = parse_fields(fields)
+    columns = out.columns()
     password = _password(password_stdin)
 
     async def job(client: AsyncClient) -> VirtualNumber:
-        return await client.numbers.add_sip_registration(
-            number=number,
-            login=login,
-            password=password,
-            server_host=server_host,
-            server_port=server_port,
-            comment=comment,
-        )
+        try:
+            return await client.numbers.add_sip_registration(
+                number=number,
+                login=login,
+                password=password,
+                server_host=server_host,
+                server_port=server_port,
+                comment=comment,
+            )
+        except ValueError as exc:  # checked before sending; a message never has the password
+            raise click.UsageError(in_cli_words(str(exc))) from None
 
-    render([run(settings, job)], fmt, columns, sys.stdout)
+    out.write([run(settings, job)], columns)
 
 
 COMMANDS = (available, update, delete, add_mobile, add_sip)

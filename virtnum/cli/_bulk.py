@@ -1,0 +1,118 @@
+"""Commands over many ids do every id: each result in place, each failure named on
+stderr, a summary line, and the exit status of the first failure. Only a failure that no
+later id can escape (the token refused, no connection) stops the run, and the ids not
+tried are then named."""
+
+from __future__ import annotations
+
+import asyncio
+import traceback
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+import attrs
+import click
+
+from virtnum import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    AuthenticationError,
+    PermissionDeniedError,
+)
+from virtnum.cli import exit_code
+from virtnum.cli._common import progress
+from virtnum.cli._group import error_line
+
+__all__ = ["Done", "each", "is_fatal", "report"]
+
+
+@attrs.define
+class Done:
+    """What became of one id: its result, or its error; ``tried`` False when the run
+    stopped before it."""
+
+    id: int
+    value: Any = None
+    error: APIError | None = None
+    tried: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.tried and self.error is None
+
+
+def is_fatal(exc: BaseException) -> bool:
+    """Whether every later id would fail the same way: the run stops."""
+    if isinstance(exc, AuthenticationError | PermissionDeniedError):
+        return True
+    return isinstance(exc, APIConnectionError) and not isinstance(exc, APITimeoutError)
+
+
+async def each(
+    ids: Sequence[int],
+    call: Callable[[int], Awaitable[Any]],
+    concurrency: int,
+    label: str | None = None,
+) -> list[Done]:
+    """``call(id)`` for each id, at most ``concurrency`` at once, results in ``ids``
+    order; a progress bar named ``label`` on a terminal."""
+    results = [Done(number_id) for number_id in ids]
+    pending = iter(results)
+    stopped = False
+    done = 0
+    with progress(label or "", len(results) if label else 0) as on_progress:
+
+        async def worker() -> None:
+            nonlocal stopped, done
+            for item in pending:
+                if stopped:
+                    return
+                item.tried = True
+                try:
+                    item.value = await call(item.id)
+                except APIError as exc:
+                    item.error = exc
+                    stopped = stopped or is_fatal(exc)
+                done += 1
+                if on_progress is not None:
+                    on_progress(done, len(results))
+
+        await asyncio.gather(*(worker() for _ in range(min(concurrency, len(results)))))
+    return results
+
+
+def _say_failure(item: Done, debug: bool) -> None:
+    assert item.error is not None
+    if debug:
+        click.echo("".join(traceback.format_exception(item.error)).rstrip(), err=True)
+    line, _ = error_line(item.error, debug=debug)
+    click.echo(line.replace(": error: ", f": error: id {item.id}: ", 1), err=True)
+
+
+def report(results: Sequence[Done], verb: str, debug: bool = False) -> int | None:
+    """Each failure on stderr (a failure that stopped the run once), and with more than
+    one id a summary (``3 ids: 2 deleted, 1 failed``); the first failure's exit status,
+    or None when every id went."""
+    failed = [item for item in results if item.error is not None]
+    if not failed:
+        return None
+    stop_said = False
+    for item in failed:
+        assert item.error is not None
+        if is_fatal(item.error):
+            if stop_said:
+                continue
+            stop_said = True
+        _say_failure(item, debug)
+    if len(results) > 1:
+        untried = [str(item.id) for item in results if not item.tried]
+        went = sum(item.ok for item in results)
+        summary = f"virtnum: {len(results)} ids: {went} {verb}, {len(failed)} failed"
+        if untried:
+            shown = ", ".join(untried[:10]) + (" ..." if len(untried) > 10 else "")
+            summary += f", {len(untried)} not tried ({shown})"
+        click.echo(summary, err=True)
+    first = failed[0].error
+    assert first is not None
+    return exit_code(first)
