@@ -97,7 +97,7 @@ def _demo(result: subprocess.CompletedProcess[str], cwd: Path) -> None:
 CHECKS: dict[str, Callable[[subprocess.CompletedProcess[str], Path], None]] = {
     "virtnum numbers outbound": _outbound,
     "virtnum auth login": _profiles,
-    "virtnum numbers apply": _apply,
+    "apply edits.csv --report": _apply,
     "virtnum demo": _demo,
 }
 

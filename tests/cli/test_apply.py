@@ -291,8 +291,12 @@ def test_a_plan_keeps_what_differs_and_adds_what_the_api_wants() -> None:
     assert plan_update(city, {"comment": "x"}).kwargs == {"purpose": "company", "comment": "x"}
     with pytest.raises(ValueError, match="employee_id is required"):
         plan_update(VirtualNumber(id=5, type=NumberType.DEF), {"purpose": "employee"})
-    unassigned = VirtualNumber(id=6, type=NumberType.ABC, purpose=Purpose.EMPLOYEE)
+    unassigned = VirtualNumber(id=6, type=NumberType.DEF, purpose=Purpose.EMPLOYEE)
     assert plan_update(unassigned, {"employee_id": 42}).kwargs == {
         "purpose": "employee",
         "employee_id": 42,
     }
+    # a city number takes no employee_id of its own: only the one on record, repeated
+    city_unassigned = VirtualNumber(id=7, type=NumberType.ABC, purpose=Purpose.EMPLOYEE)
+    with pytest.raises(ValueError, match="takes only comment and purpose, not employee_id"):
+        plan_update(city_unassigned, {"employee_id": 42})
