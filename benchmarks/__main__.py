@@ -8,14 +8,25 @@ import sys
 import time
 from collections.abc import Callable
 
-from benchmarks import _cli, _http, _listing
+from benchmarks import _cli, _coldstart, _concerns, _http, _listing, _sync
 from benchmarks._measure import FULL, QUICK, Context, Row, log
+from benchmarks._profile import profile, split_table, where_time_goes
 from benchmarks._report import RESULTS, table, write_results
 from benchmarks._server import fake_server
 
 Scenario = Callable[[Context], list[Row]]
 
-SCENARIOS = ("get", "concurrent", "get-many", "list", "sync", "iter", "cli")
+SCENARIOS = (
+    "get",
+    "concurrent",
+    "get-many",
+    "list",
+    "sync",
+    "iter",
+    "cli",
+    "concerns",
+    "cold-start",
+)
 _BY_NUMBER = {str(i): name for i, name in enumerate(SCENARIOS, start=1)}
 
 
@@ -33,11 +44,15 @@ def _plan(names: list[str]) -> list[tuple[str, Scenario]]:
     if "list" in chosen:
         steps.append(("4 list", _listing.list_all))
     if "sync" in chosen:
-        steps.append(("5 sync", _http.sync_vs_async))
+        steps.append(("5 sync", _sync.sync_vs_async))
     if "iter" in chosen:
         steps.append(("6 iter", _listing.iter_pages))
     if "cli" in chosen:
         steps.append(("7 cli", _cli.cli_commands))
+    if "concerns" in chosen:
+        steps.append(("8 concerns", _concerns.concerns))
+    if "cold-start" in chosen:
+        steps.append(("9 cold-start", _coldstart.cold_start))
     return steps
 
 
@@ -68,7 +83,8 @@ def _parser() -> argparse.ArgumentParser:
         type=_scenario,
         action="append",
         metavar="SCENARIO",
-        help="run only this scenario (name or number 1-7; repeatable): " + ", ".join(SCENARIOS),
+        help=f"run only this scenario (name or number 1-{len(SCENARIOS)}; repeatable): "
+        + ", ".join(SCENARIOS),
     )
     parser.add_argument(
         "--write-results",
@@ -78,7 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--profile",
         action="store_true",
-        help="instead of timing, profile the SDK side of the chosen scenarios with cProfile",
+        help="instead of timing, profile each side of the chosen scenarios with cProfile",
     )
     return parser
 
@@ -98,10 +114,10 @@ def main(argv: list[str] | None = None) -> int:
     with fake_server(sizes.listing, TOKEN) as url:
         ctx = Context(url=url, token=TOKEN, sizes=sizes, rounds=rounds)
         if args.profile:
-            from benchmarks._profile import profile
-
-            for name in names:
-                profile(name, ctx)
+            splits = [row for name in names for row in profile(name, ctx)]
+            if splits:
+                print("\n## Own time per request, by where the code lives (cProfile)\n")
+                print(split_table(splits))
             return 0
         rows: list[Row] = []
         for label, scenario in _plan(names):
@@ -109,11 +125,13 @@ def main(argv: list[str] | None = None) -> int:
             log(f"[{label}]")
             rows.extend(scenario(ctx))
             log(f"  done in {time.perf_counter() - step_started:.0f} s")
-    elapsed = time.perf_counter() - started
+        elapsed = time.perf_counter() - started
+        splits = where_time_goes(ctx) if args.write_results else []
     print(table(rows))
     print(f"\n{rounds} round(s), whole run {elapsed:.0f} s")
     if args.write_results:
-        write_results(rows, ctx, elapsed)
+        print("\n" + split_table(splits))
+        write_results(rows, ctx, elapsed, splits)
         print(f"wrote {RESULTS}")
     return 0
 

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import aiohttp
 import msgspec
 
-from virtnum.models import VIRTUAL_NUMBER_FIELDS, NumberType, Purpose, State
+from virtnum.models import VIRTUAL_NUMBER_FIELDS, NumberType, Purpose, State, VirtualNumber
 
 __all__ = [
     "PATH",
@@ -28,8 +28,10 @@ __all__ = [
     "raw_bytes",
     "raw_get",
     "raw_list",
+    "raw_read",
     "repeat",
     "sequential",
+    "worker_pool",
 ]
 
 PATH = "/numbers/virtual-number"
@@ -40,6 +42,36 @@ async def raw_get(session: aiohttp.ClientSession, url: str, token: str, id: int)
     """GET one number: ``session.get`` + ``resp.json()``, nothing else."""
     async with session.get(f"{url}{PATH}/{id}", headers={"Authorization": token}) as resp:
         return await resp.json()
+
+
+async def raw_read(session: aiohttp.ClientSession, url: str, token: str, id: int) -> bytes:
+    """GET one number: ``session.get`` + ``resp.read()``, no decoding at all."""
+    async with session.get(f"{url}{PATH}/{id}", headers={"Authorization": token}) as resp:
+        return await resp.read()
+
+
+# The FakeServer's synthetic records always send a list for ``from_redirect_numbers``
+# (msgspec refuses ``null`` for that tuple field), so the bodies are decoded as they come.
+_one_number = msgspec.json.Decoder(VirtualNumber)
+
+
+async def worker_pool(
+    session: aiohttp.ClientSession, url: str, token: str, ids: Iterable[int], workers: int
+) -> list[VirtualNumber]:
+    """The ideal bulk lookup: ``workers`` tasks sharing one id iterator, each body read and
+    decoded by msgspec straight into the SDK's attrs ``VirtualNumber`` (in ``ids``' order)."""
+    wanted = list(ids)
+    found: list[Any] = [None] * len(wanted)
+    pending = iter(enumerate(wanted))
+    headers, decode = {"Authorization": token}, _one_number.decode
+
+    async def worker() -> None:
+        for index, id in pending:
+            async with session.get(f"{url}{PATH}/{id}", headers=headers) as resp:
+                found[index] = decode(await resp.read())
+
+    await asyncio.gather(*(worker() for _ in range(min(workers, len(wanted)))))
+    return found
 
 
 def first_page(size: int) -> dict[str, str]:

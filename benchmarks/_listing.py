@@ -210,7 +210,7 @@ def list_all(ctx: Context) -> list[Row]:
             f"(time per page, {requests:,} per round)",
             page["sdk"],
             page["base"],
-            at_most=1.10,
+            at_most=0.80,
             per=requests,
         ),
         time_row(
@@ -233,7 +233,7 @@ def list_all(ctx: Context) -> list[Row]:
             "peak RSS growth (fresh process): `list()` vs aiohttp + `resp.json()`",
             sdk_rss.peak,
             base_rss.peak,
-            at_most=0.60,
+            at_most=0.50,
         ),
         memory_row(
             "4",

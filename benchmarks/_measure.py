@@ -51,6 +51,8 @@ class Sizes:
     page_decodes: int = 100  # decodes of that page's body per side and round (scenario 4)
     blocks: int = 10  # interleaved blocks per round of the request scenarios
     cli_gets: int = 10_000  # ids for scenario 7's ``numbers get -``
+    concern_calls: int = 2_000  # sequential gets per client and round (scenario 8)
+    cold_starts: int = 3  # fresh processes of each command per round (scenario 9)
 
 
 FULL = Sizes()
@@ -65,6 +67,8 @@ QUICK = Sizes(
     page_decodes=10,
     blocks=2,
     cli_gets=200,
+    concern_calls=100,
+    cold_starts=1,
 )
 
 

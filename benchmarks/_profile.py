@@ -1,39 +1,112 @@
 """``python -m benchmarks --profile [--only SCENARIO]``: where the SDK side spends its time.
 
-Runs the SDK side of a scenario once under cProfile and prints the functions with the
-most own time (``tottime``) overall and inside ``virtnum/``, as a share of the profiled
-wall time. cProfile slows pure-Python code more than C code, so read the shares as
-relative costs, not as the unprofiled split. For the blocking client both threads are
-profiled: the caller's and the client's event-loop thread.
+Runs each side of a scenario once under cProfile and prints the functions with the most
+own time (``tottime``) overall and inside ``virtnum/``, as a share of the profiled wall
+time; for scenarios 1, 2, 3 and 5, also that own time per request, summed by where the
+code lives (``Split``; ``--write-results`` puts the table of 1, 3 and 5 in RESULTS.md).
+cProfile slows pure-Python code far more than C code, so read the figures as relative
+costs, not as the unprofiled split.
 """
 
 from __future__ import annotations
 
 import asyncio
 import cProfile
+import functools
+import gc
 import pstats
+import re
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import aiohttp
+
 import virtnum
-from benchmarks._baseline import PATH, gather_limited, raw_bytes, sequential
+from benchmarks._baseline import PATH, gather_limited, raw_bytes, raw_get, sequential
 from benchmarks._measure import Context, log
 from virtnum import AsyncClient, Client, VirtualNumber
 from virtnum._decode.decode import decode_list
 from virtnum._http.payload import Payload
 
-__all__ = ["profile"]
+__all__ = ["TABLED", "Split", "profile", "split_table", "where_time_goes"]
 
 _TOP = 12
 _PACKAGE = str(Path(virtnum.__path__[0]))
+_AIOHTTP = ("aiohttp", "yarl", "multidict", "propcache", "aiosignal", "frozenlist")
+_AIOHTTP_FILE = re.compile(rf"[/\\]({'|'.join((*_AIOHTTP, 'aiohappyeyeballs'))})[/\\]")
+_AIOHTTP_C = re.compile(rf"'({'|'.join(_AIOHTTP)})\.")
+TABLED = ("get", "get-many", "sync")  # the scenarios whose split RESULTS.md carries
+Profiled = tuple[pstats.Stats, float]  # the stats and the wall seconds under cProfile
+Work = Callable[[AsyncClient, aiohttp.ClientSession], Awaitable[Any]]
 
 
-def _show(title: str, stats: pstats.Stats, wall: float) -> None:
+@dataclass(frozen=True)
+class Split:
+    """One profiled side: its own time per request (µs) by where the code lives."""
+
+    scenario: str
+    side: str
+    requests: int
+    wall: float
+    virtnum: float
+    aiohttp: float
+    asyncio: float
+    system: float
+    rest: float
+
+
+_COLUMNS = ("virtnum", "aiohttp", "asyncio", "system", "rest")
+_ASYNCIO_FILE = re.compile(r"[/\\]asyncio[/\\]")
+
+
+def _where(path: str, name: str) -> str:
+    """Which column a function's own time goes to."""
+    if path.startswith((_PACKAGE, "<virtnum")):
+        return "virtnum"
+    if path == "~":  # C: a builtin, or a method of an extension type
+        if "'_socket.socket'" in name or "'select.epoll'" in name:
+            return "system"
+        if "'_asyncio." in name or "'_contextvars.Context'" in name:
+            return "asyncio"  # Context.run steps the C tasks
+        return "aiohttp" if _AIOHTTP_C.search(name) else "rest"
+    if _ASYNCIO_FILE.search(path):
+        return "asyncio"
+    return "aiohttp" if _AIOHTTP_FILE.search(path) else "rest"
+
+
+def split(scenario: str, side: str, requests: int, profiled: Profiled) -> Split:
+    """``profiled``'s own time (``tottime``) by column, per request, in µs."""
+    stats, wall = profiled
+    entries: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
+    own = dict.fromkeys(_COLUMNS, 0.0)
+    for (path, _, name), (_, _, tottime, _, _) in entries.items():
+        own[_where(path, name)] += tottime
+    per = 1e6 / requests
+    return Split(scenario, side, requests, wall * per, *(own[column] * per for column in _COLUMNS))
+
+
+def split_table(splits: Sequence[Split]) -> str:
+    """Own time per request in µs; the columns add up to about the wall time."""
+    lines = [
+        "| # | side | requests | wall under cProfile | virtnum/ (own) | aiohttp, yarl, "
+        "multidict | asyncio | sockets, epoll | rest (stdlib, msgspec, ...) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for s in splits:
+        cells = (s.wall, s.virtnum, s.aiohttp, s.asyncio, s.system, s.rest)
+        figures = " | ".join(f"{value:,.0f} µs" for value in cells)
+        lines.append(f"| {s.scenario} | {s.side} | {s.requests:,} | {figures} |")
+    return "\n".join(lines)
+
+
+def _show(title: str, profiled: Profiled) -> None:
+    stats, wall = profiled
     entries: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
     rows = sorted(entries.items(), key=lambda item: item[1][2], reverse=True)
-    ours = [(key, value) for key, value in rows if key[0].startswith((_PACKAGE, "<virtnum"))]
+    ours = [(key, value) for key, value in rows if _where(key[0], key[2]) == "virtnum"]
     own = sum(value[2] for _, value in ours)
     print(
         f"\n## {title}: {wall:.2f} s wall under cProfile; own time inside virtnum/: "
@@ -49,62 +122,86 @@ def _show(title: str, stats: pstats.Stats, wall: float) -> None:
             )
 
 
-def _run_async(ctx: Context, title: str, work: Callable[[AsyncClient], Any]) -> None:
-    async def main() -> None:
-        async with AsyncClient(ctx.token, base_url=ctx.url) as client:
-            await sequential(client.numbers.get, range(1, 201))  # warm up
-            profiler = cProfile.Profile()
-            started = time.perf_counter()
-            profiler.enable()
-            await work(client)
-            profiler.disable()
-            _show(title, pstats.Stats(profiler), time.perf_counter() - started)
-
-    asyncio.run(main())
+async def _under_profile(work: Awaitable[Any]) -> Profiled:
+    gc.collect()
+    profiler = cProfile.Profile()
+    started = time.perf_counter()
+    profiler.enable()
+    await work
+    profiler.disable()
+    return pstats.Stats(profiler), time.perf_counter() - started
 
 
-async def _here(func: Callable[[], Any]) -> None:
-    func()
+def _blocking_profile(work: Callable[[], Any]) -> Profiled:
+    gc.collect()
+    profiler = cProfile.Profile()
+    started = time.perf_counter()
+    profiler.enable()
+    work()
+    profiler.disable()
+    return pstats.Stats(profiler), time.perf_counter() - started
 
 
-def _on_loop(client: Client, func: Callable[[], Any]) -> None:
-    """Run ``func()`` on the client's event-loop thread (through its private one-hop
-    bridge, the way every public call goes; profiling only) and wait for it."""
-    client._call(_here, func)
+def _run_async(ctx: Context, sides: dict[str, Work]) -> dict[str, Profiled]:
+    """Each side once under cProfile, one after the other, on one warmed-up loop."""
+
+    async def main() -> dict[str, Profiled]:
+        async with AsyncClient(ctx.token, base_url=ctx.url) as client, aiohttp.ClientSession() as s:
+            limit, warm = ctx.sizes.concurrency, range(1, 201)  # warm up, open the connections
+            await gather_limited(client.numbers.get, warm, limit)
+            await gather_limited(functools.partial(raw_get, s, ctx.url, ctx.token), warm, limit)
+            return {side: await _under_profile(work(client, s)) for side, work in sides.items()}
+
+    return asyncio.run(main())
 
 
-def _run_sync(ctx: Context) -> None:
-    ids = range(1, ctx.sizes.sync_calls + 1)
+def _run_sync(ctx: Context, ids: range) -> dict[str, Profiled]:
+    """``Client.get`` (on a loop of this thread's own: one profiler sees all of it), then
+    ``AsyncClient.get`` (its baseline), each once under cProfile."""
     with Client(ctx.token, base_url=ctx.url) as client:
         for id in range(1, 201):
             client.numbers.get(id)  # warm up
-        caller, loop_thread = cProfile.Profile(), cProfile.Profile()
-        _on_loop(client, loop_thread.enable)
-        started = time.perf_counter()
-        caller.enable()
-        for id in ids:
-            client.numbers.get(id)
-        caller.disable()
-        wall = time.perf_counter() - started
-        _on_loop(client, loop_thread.disable)
-    _show(f"sync Client.get x{len(ids):,}, caller's thread", pstats.Stats(caller), wall)
-    _show(f"sync Client.get x{len(ids):,}, event-loop thread", pstats.Stats(loop_thread), wall)
+        sdk = _blocking_profile(lambda: [client.numbers.get(id) for id in ids])
+    base = _run_async(ctx, {"": lambda c, _: sequential(c.numbers.get, ids)})[""]
+    return {"`Client.get`": sdk, "`AsyncClient.get`": base}
 
 
-def _decode_only(ctx: Context) -> None:
+def _raw(ctx: Context, session: aiohttp.ClientSession) -> Callable[[int], Awaitable[Any]]:
+    return functools.partial(raw_get, session, ctx.url, ctx.token)
+
+
+def _request_sides(name: str, ctx: Context) -> tuple[str, int, dict[str, Profiled]] | None:
+    """Scenarios 1, 2, 3 and 5: the SDK side and its baseline, each profiled once."""
+    s, limit = ctx.sizes, ctx.sizes.concurrency
+    if name == "get":
+        ids = range(1, s.get_sequential + 1)
+        sides: dict[str, Work] = {
+            "SDK `get`": lambda c, _: sequential(c.numbers.get, ids),
+            "aiohttp + `resp.json()`": lambda _, session: sequential(_raw(ctx, session), ids),
+        }
+        return "1", len(ids), _run_async(ctx, sides)
+    if name == "sync":
+        ids = range(1, s.sync_calls + 1)
+        return "5", len(ids), _run_sync(ctx, ids)
+    if name not in ("concurrent", "get-many"):
+        return None
+    ids = range(1, s.get_concurrent + 1)
+    base = f"aiohttp gather + Semaphore({limit}) + `resp.json()`"
+    if name == "concurrent":
+        sides = {"SDK `get` under gather": lambda c, _: gather_limited(c.numbers.get, ids, limit)}
+    else:
+        sides = {"SDK `get_many`": lambda c, _: c.numbers.get_many(ids, concurrency=limit)}
+    sides[base] = lambda _, session: gather_limited(_raw(ctx, session), ids, limit)
+    return ("2" if name == "concurrent" else "3"), len(ids), _run_async(ctx, sides)
+
+
+def _decode_only(ctx: Context) -> Profiled:
     async def fetch() -> bytes:
-        import aiohttp
-
         async with aiohttp.ClientSession() as session:
             return await raw_bytes(session, ctx.url, ctx.token)
 
     payload = Payload(asyncio.run(fetch()), "GET", f"{ctx.url}{PATH}")
-    profiler = cProfile.Profile()
-    started = time.perf_counter()
-    profiler.enable()
-    decode_list(payload, VirtualNumber)
-    profiler.disable()
-    _show("decode_list alone", pstats.Stats(profiler), time.perf_counter() - started)
+    return _blocking_profile(lambda: decode_list(payload, VirtualNumber))
 
 
 async def _walk(client: AsyncClient, page_size: int) -> None:
@@ -112,34 +209,42 @@ async def _walk(client: AsyncClient, page_size: int) -> None:
         pass
 
 
-def profile(name: str, ctx: Context) -> None:
-    """Profile the SDK side of scenario ``name`` once, at the run's sizes."""
+def _listing(name: str, ctx: Context) -> None:
+    """Scenarios 4 and 6: the SDK side only."""
     s = ctx.sizes
-    if name == "get":
-        ids = range(1, s.get_sequential + 1)
-        _run_async(ctx, f"get sequential x{len(ids):,}", lambda c: sequential(c.numbers.get, ids))
-    elif name == "concurrent":
-        ids = range(1, s.get_concurrent + 1)
-        _run_async(
-            ctx,
-            f"get x{len(ids):,} at concurrency {s.concurrency}",
-            lambda c: gather_limited(c.numbers.get, ids, s.concurrency),
-        )
-    elif name == "get-many":
-        ids = range(1, s.get_concurrent + 1)
-        _run_async(
-            ctx,
-            f"get_many x{len(ids):,} concurrency={s.concurrency}",
-            lambda c: c.numbers.get_many(ids, concurrency=s.concurrency),
-        )
-    elif name == "list":
-        _run_async(ctx, f"list() of {s.listing:,}", lambda c: c.numbers.list())
-        _decode_only(ctx)
-    elif name == "sync":
-        _run_sync(ctx)
-    elif name == "iter":
-        _run_async(
-            ctx, f"whole iter(page_size={s.page_size:,}) pass", lambda c: _walk(c, s.page_size)
-        )
-    elif name == "cli":  # fresh processes: profile one with python -m cProfile -m virtnum
-        log("7 cli runs `python -m virtnum` in fresh processes: not profiled here")
+    if name == "list":
+        found = _run_async(ctx, {"list": lambda c, _: c.numbers.list()})
+        _show(f"list() of {s.listing:,}", found["list"])
+        _show("decode_list alone", _decode_only(ctx))
+    else:
+        found = _run_async(ctx, {"iter": lambda c, _: _walk(c, s.page_size)})
+        _show(f"whole iter(page_size={s.page_size:,}) pass", found["iter"])
+
+
+def profile(name: str, ctx: Context) -> list[Split]:
+    """Profile scenario ``name`` once, at the run's sizes; print the top functions and
+    return the per-request split of each side (none for 4 and 6)."""
+    if name in ("list", "iter"):
+        _listing(name, ctx)
+        return []
+    found = _request_sides(name, ctx)
+    if found is None:  # fresh processes, or many clients: not profiled here
+        log(f"{name}: not profiled here (profile one command with python -m cProfile)")
+        return []
+    scenario, requests, sides = found
+    for side, profiled in sides.items():
+        _show(f"scenario {scenario}, {side}, {requests:,} requests", profiled)
+    return [split(scenario, side, requests, profiled) for side, profiled in sides.items()]
+
+
+def where_time_goes(ctx: Context) -> list[Split]:
+    """The splits of scenarios 1, 3 and 5 (what ``--write-results`` adds)."""
+    log("[profiles of scenarios 1, 3 and 5 for RESULTS.md, under cProfile]")
+    return [row for name in TABLED for row in _split_only(name, ctx)]
+
+
+def _split_only(name: str, ctx: Context) -> list[Split]:
+    found = _request_sides(name, ctx)
+    assert found is not None
+    scenario, requests, sides = found
+    return [split(scenario, side, requests, profiled) for side, profiled in sides.items()]

@@ -11,8 +11,9 @@ from importlib import metadata
 from pathlib import Path
 
 from benchmarks._measure import Context, Row
+from benchmarks._profile import Split, split_table
 
-__all__ = ["RESULTS", "table", "write_results"]
+__all__ = ["RESULTS", "profile_section", "table", "write_results"]
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 _PACKAGES = ("virtnum", "aiohttp", "yarl", "msgspec", "cattrs", "attrs", "anyio", "pydantic")
@@ -79,8 +80,31 @@ def _versions() -> str:
     return ", ".join(found)
 
 
-def write_results(rows: Sequence[Row], ctx: Context, elapsed: float) -> None:
-    """Rewrite RESULTS.md with this run's table and where it ran."""
+def profile_section(splits: Sequence[Split]) -> str:
+    """RESULTS.md's "where the time goes" section: cProfile's own time per request."""
+    return f"""## Where the time goes (cProfile, µs per request)
+Each side of scenarios 1, 3 and 5 run once under cProfile after the timed run, at the
+same sizes (`python -m benchmarks --profile --only 1 --only 3 --only 5` prints this
+table and the top functions): every function's own time (`tottime`), summed by where it
+lives, divided by the number of requests. "virtnum/": Python code in the package;
+"aiohttp": aiohttp and its helpers (yarl, multidict, propcache, aiosignal, frozenlist,
+aiohappyeyeballs), Python and C; "asyncio": its Python code and its C tasks; "sockets,
+epoll": the system calls (send, recv, connect, and the wait in `epoll.poll` for the
+server's answer); "rest": the rest of the stdlib and of C code (msgspec's decoding
+among it). cProfile adds a cost to every Python function call and almost none to C
+code, so it inflates pure-Python code (virtnum's, asyncio's, much of aiohttp's) against
+C: read the columns as relative costs, not as the unprofiled split; the real time per
+request is in the table above.
+
+{split_table(splits)}
+"""
+
+
+def write_results(
+    rows: Sequence[Row], ctx: Context, elapsed: float, splits: Sequence[Split] = ()
+) -> None:
+    """Rewrite RESULTS.md with this run's table, its profile split and where it ran."""
+    profiled = profile_section(splits) + "\n" if splits else ""
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     missed = sorted({r.scenario for r in rows if r.met is False})
@@ -99,7 +123,19 @@ run on a shared machine: compare the ratios.
 - Commit: {_git()}
 - Rounds: {ctx.rounds}; targets met: {verdict}
 
-## Method
+{_method(ctx)}
+
+## Results
+{table(rows)}
+
+{profiled}{NOTES_MARKER}
+{_notes()}"""
+    RESULTS.write_text(text, encoding="utf-8")
+
+
+def _method(ctx: Context) -> str:
+    """How the numbers were taken (RESULTS.md's Method section)."""
+    return f"""## Method
 - The server is `virtnum.testing.FakeServer` ({ctx.sizes.listing:,} synthetic numbers,
   `record_requests=False`) in a separate process on 127.0.0.1; the client side runs in
   this process. Each scenario has its own event loop, SDK client and aiohttp session
@@ -112,7 +148,10 @@ run on a shared machine: compare the ratios.
   ({ctx.sizes.page_decodes:,} per round), each round is cut into {ctx.sizes.blocks}
   blocks and the sides alternate block by block (the side that goes first rotates), so
   both see the same moments of a noisy machine; a round's time is the sum of its
-  blocks. Scenarios 2 and 3 share one interleaved baseline.
+  blocks. Scenarios 2 and 3 share one interleaved baseline (with scenario 3 also
+  `resp.read()` alone and the ideal pool, below). Scenario 8 ({ctx.sizes.concern_calls:,}
+  sequential `get` per client and round) is cut the same way; each concern has a client
+  (and session) of its own, the all-off client is every row's baseline.
 - Cells show medians over the rounds; "ratio" is the ratio of the medians, SDK over
   baseline (throughput for scenarios 1–3, time or bytes otherwise), with the lowest and
   highest per-round ratio in brackets.
@@ -133,13 +172,20 @@ run on a shared machine: compare the ratios.
   stdout to a file), started by a small launcher that reports its wall time and peak
   RSS (`ru_maxrss` from `os.wait4`), beside `_cli_baseline.py` (urllib, `json.loads`,
   `csv`/`json`; 16 threads for `get`), one run each per round, alternating.
-
-## Results
-{table(rows)}
-
-{NOTES_MARKER}
-{_notes()}"""
-    RESULTS.write_text(text, encoding="utf-8")
+- Scenario 3's ideal pool (the limit): {ctx.sizes.concurrency} worker tasks sharing one
+  iterator of ids on a plain aiohttp session, each `resp.read()` then
+  `msgspec.json.Decoder(VirtualNumber).decode` straight into the SDK's attrs model (the
+  FakeServer's synthetic records never send `null` for `from_redirect_numbers`, which
+  msgspec would refuse, so no rewrite is needed; checked equal to `get_many`'s models).
+- Scenario 5 runs in this process (both cores free) and again in a child process pinned
+  to one core with `os.sched_setaffinity` before it starts a thread (every thread
+  inherits it). "Inside a running event loop": a blocking `Client.get` from an `async
+  def` on the running loop, which hops to the client's background loop thread.
+- Scenario 9 (`cold-start`): each command a fresh `python` process in a user's
+  environment (no `PYTHON*` variables: bytecode written by a warm-up run of each), started
+  by a `python -I -S` launcher that times it from spawn to exit (`VIRTNUM_TOKEN` and
+  `VIRTNUM_BASE_URL` point at the FakeServer); the commands take turns,
+  {ctx.sizes.cold_starts} runs each per round; cells are medians over every run."""
 
 
 def _notes() -> str:
