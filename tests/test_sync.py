@@ -225,3 +225,38 @@ def test_closing_while_threads_wait_gives_each_a_virtnum_error() -> None:
         assert all(error.__context__ is None for error in errors if error is not None)
         with pytest.raises(VirtnumError, match="closed"):
             client.numbers.get(1)
+
+
+CTRL_C = """
+import os, signal, sys, threading, time
+from virtnum import Client
+from virtnum.testing import FakeServer
+from virtnum.testing.pytest_plugin import serving_in_thread
+
+with serving_in_thread(FakeServer(5, token="tok-ctrl-c")) as server:
+    server.faults.delay(10.0, count=1)
+    with Client("tok-ctrl-c", base_url=server.url) as client:
+        threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT)).start()
+        started = time.monotonic()
+        try:
+            client.numbers.get(1)
+        except KeyboardInterrupt:
+            print("interrupted after", round(time.monotonic() - started, 1))
+        print("then", client.numbers.get(2).id)
+"""
+
+
+def test_ctrl_c_cancels_the_call_in_flight_and_the_client_goes_on() -> None:
+    import subprocess
+    import sys
+
+    from ._support import user_env
+
+    done = subprocess.run(
+        [sys.executable, "-c", CTRL_C], env=user_env(), capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("interrupted after")
+    assert float(lines[0].split()[-1]) < 5  # not the 10 s the server stalls for
+    assert lines[1] == "then 2"

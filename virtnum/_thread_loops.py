@@ -23,6 +23,19 @@ __all__ = ["CLOSED", "ThreadLoops", "awaited", "off_loop"]
 
 T = TypeVar("T")
 CLOSED = "this client is closed; create a new one"
+_MAIN = threading.main_thread()
+
+# signal's own functions convert to and from enums (~5 us a call): on every blocking
+# call that is a cost; the C module under it takes plain ints
+_getsignal: Callable[[int], Any]
+_setsignal: Callable[[int, Any], Any]
+try:
+    import _signal  # type: ignore[import-not-found,unused-ignore]
+
+    _getsignal, _setsignal = _signal.getsignal, _signal.signal
+except ImportError:  # pragma: no cover - another Python implementation
+    _getsignal, _setsignal = signal.getsignal, signal.signal
+_SIGINT = int(signal.SIGINT)
 
 
 async def awaited(func: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
@@ -136,11 +149,8 @@ def _run(loop: asyncio.AbstractEventLoop, task: asyncio.Task[Any]) -> Any:
         loop.call_soon_threadsafe(task.cancel)
 
     previous = None
-    if (
-        threading.current_thread() is threading.main_thread()
-        and signal.getsignal(signal.SIGINT) is signal.default_int_handler
-    ):
-        previous = signal.signal(signal.SIGINT, on_sigint)
+    if threading.current_thread() is _MAIN and _getsignal(_SIGINT) is signal.default_int_handler:
+        previous = _setsignal(_SIGINT, on_sigint)
     try:
         return loop.run_until_complete(task)
     except asyncio.CancelledError:
@@ -154,5 +164,5 @@ def _run(loop: asyncio.AbstractEventLoop, task: asyncio.Task[Any]) -> Any:
         raise
     finally:
         if previous is not None:
-            signal.signal(signal.SIGINT, previous)
+            _setsignal(_SIGINT, previous)
     raise KeyboardInterrupt
