@@ -65,40 +65,40 @@ Outcome = Response | errors.APIError
 
 async def send(session: aiohttp.ClientSession, exchange: Exchange, redactor: Redactor) -> Outcome:
     """One exchange, redirects included; failures come back as values, never raised."""
+    target: str | URL = exchange.url
+    params = exchange.params
     try:
-        return await _exchange(session, exchange)
+        for _ in range(_MAX_REDIRECTS + 1):
+            async with session.request(
+                exchange.method,
+                target,
+                params=params,
+                data=exchange.data,
+                headers=exchange.headers,
+                timeout=exchange.timeout,
+                allow_redirects=False,
+                proxy=exchange.proxy,
+            ) as response:
+                body = await read_body(response, exchange.max_size)
+                location = _redirect_target(response) if exchange.follow_redirects else None
+                if location is None:
+                    break
+                target, params = location, None
+        return Response(response.status, response.headers, body)
     except TooLarge as exc:
-        return errors.ResponseTooLargeError(
-            f"{exchange.method} {path_of(exchange.url)}: the response is larger than "
-            f"max_response_size ({exc.limit:,} bytes); the rest was not read",
-            method=exchange.method,
-            url=exchange.url,
-            limit=exc.limit,
-        )
+        return _too_large(exchange, exc.limit)
     except (aiohttp.ClientError, OSError) as exc:  # TimeoutError is an OSError
         return connection_failure(exc, exchange.method, exchange.url, redactor)
 
 
-async def _exchange(session: aiohttp.ClientSession, exchange: Exchange) -> Response:
-    target: str | URL = exchange.url
-    params = exchange.params
-    for _ in range(_MAX_REDIRECTS + 1):
-        async with session.request(
-            exchange.method,
-            target,
-            params=params,
-            data=exchange.data,
-            headers=exchange.headers,
-            timeout=exchange.timeout,
-            allow_redirects=False,
-            proxy=exchange.proxy,
-        ) as response:
-            body = await read_body(response, exchange.max_size)
-            location = _redirect_target(response) if exchange.follow_redirects else None
-            if location is None:
-                break
-            target, params = location, None
-    return Response(response.status, response.headers, body)
+def _too_large(exchange: Exchange, limit: int) -> errors.ResponseTooLargeError:
+    return errors.ResponseTooLargeError(
+        f"{exchange.method} {path_of(exchange.url)}: the response is larger than "
+        f"max_response_size ({limit:,} bytes); the rest was not read",
+        method=exchange.method,
+        url=exchange.url,
+        limit=limit,
+    )
 
 
 def _redirect_target(response: aiohttp.ClientResponse) -> URL | None:
