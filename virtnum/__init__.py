@@ -1,9 +1,9 @@
 """virtnum: an async-first Python SDK for the virtual numbers of a cloud PBX Data API."""
 
 import importlib
+import os
 from typing import TYPE_CHECKING, Any
 
-from virtnum import _logs
 from virtnum._errors import (
     APIConnectionError,
     APIError,
@@ -22,32 +22,41 @@ from virtnum._errors import (
     VirtnumError,
     WaitTimeoutError,
 )
-from virtnum._http.hooks import RequestEvent, ResponseEvent
 from virtnum._version import __version__
-from virtnum.filters import Filter
-from virtnum.models import (
-    AvailableMobileNumber,
-    NumberType,
-    Purpose,
-    RedirectNumber,
-    State,
-    VirtualNumber,
-)
 
 if TYPE_CHECKING:
     from virtnum._client import AsyncClient
     from virtnum._decode.unstructure import to_dict
+    from virtnum._http.hooks import RequestEvent, ResponseEvent
     from virtnum._sync import Client
     from virtnum._types import NOT_GIVEN
+    from virtnum.filters import Filter
+    from virtnum.models import (
+        AvailableMobileNumber,
+        NumberType,
+        Purpose,
+        RedirectNumber,
+        State,
+        VirtualNumber,
+    )
     from virtnum.resources._raw import RawResponse
 
-# Imported on first use, so that ``import virtnum`` (and the command line's help) need
-# not load aiohttp, cattrs or msgspec.
+# Imported on first use, so that ``import virtnum`` (and the command line's help) load
+# neither aiohttp, cattrs, msgspec nor yarl, and attrs only with the models.
 _LAZY = {
     "AsyncClient": "virtnum._client",
+    "AvailableMobileNumber": "virtnum.models",
     "Client": "virtnum._sync",
+    "Filter": "virtnum.filters",
     "NOT_GIVEN": "virtnum._types",
+    "NumberType": "virtnum.models",
+    "Purpose": "virtnum.models",
     "RawResponse": "virtnum.resources._raw",
+    "RedirectNumber": "virtnum.models",
+    "RequestEvent": "virtnum._http.hooks",
+    "ResponseEvent": "virtnum._http.hooks",
+    "State": "virtnum.models",
+    "VirtualNumber": "virtnum.models",
     "to_dict": "virtnum._decode.unstructure",
 }
 
@@ -65,7 +74,10 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *__all__})
 
 
-_logs.setup_from_env()
+if os.environ.get("VIRTNUM_LOG"):  # logging is loaded only when asked for
+    from virtnum import _logs
+
+    _logs.setup_from_env()
 
 __all__ = [
     "NOT_GIVEN",

@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -107,6 +105,8 @@ def _profile(path: Path, text: str, name: str, table: object) -> Profile:
 
 def load(path: Path | None = None) -> dict[str, Profile]:
     """The profiles of the credentials file (none when it does not exist)."""
+    import tomllib
+
     path = credentials_path() if path is None else path
     try:
         with open(path, "rb") as file:
@@ -154,6 +154,8 @@ def dumps(profiles: Mapping[str, Profile]) -> str:
 def save(profiles: Mapping[str, Profile], path: Path | None = None) -> Path:
     """Write ``profiles`` atomically (a 0600 temporary file, then ``os.replace``) in a
     0700 directory; returns the path."""
+    import tempfile
+
     path = credentials_path() if path is None else path
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.chmod(path.parent, 0o700)

@@ -12,8 +12,6 @@ import os
 import sys
 from collections.abc import Sequence
 
-from yarl import URL
-
 __all__ = ["LOG_ENV", "logger", "setup_from_env", "shown_url"]
 
 LOG_ENV = "VIRTNUM_LOG"
@@ -46,5 +44,7 @@ def shown_url(url: str, params: Sequence[tuple[str, str]] | None) -> str:
     """The URL for a DEBUG line: the query kept, values of personal fields masked."""
     if not params:
         return url
+    from yarl import URL  # a DEBUG line only: not loaded by ``import virtnum``
+
     masked = [(k, "***" if k.partition("__")[0] in _PERSONAL else v) for k, v in params]
     return str(URL(url).with_query(masked))

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import ipaddress
-import ssl
 from collections.abc import Iterable
-from typing import Any
-
-from yarl import URL
+from typing import TYPE_CHECKING, Any
 
 from virtnum._errors import InvalidArgumentTypeError
+
+if TYPE_CHECKING:
+    import ssl
 
 __all__ = [
     "check_base_url",
@@ -103,6 +102,8 @@ def check_proxy(value: Any) -> str | None:
     proxy = check_optional_str(value, "proxy", "a proxy URL (str) or None")
     if proxy is None:
         return None
+    from yarl import URL  # URL checks import yarl when first needed, not with virtnum
+
     try:
         url = URL(proxy)
     except ValueError:
@@ -114,6 +115,8 @@ def check_proxy(value: Any) -> str | None:
 
 def check_ssl(value: Any) -> ssl.SSLContext | bool:
     """True (verify), False (do not: for tests only), or an ``ssl.SSLContext``."""
+    import ssl
+
     if type(value) is bool or isinstance(value, ssl.SSLContext):
         return value
     raise wrong_type("ssl", "an ssl.SSLContext, True or False", value)
@@ -138,6 +141,8 @@ def check_token(token: Any) -> str:
 def _is_loopback(host: str) -> bool:
     if host == "localhost" or host.endswith(".localhost"):
         return True
+    import ipaddress
+
     try:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
@@ -148,6 +153,8 @@ def check_base_url(value: Any) -> str:
     """An absolute http(s) URL without query or fragment, returned without trailing '/'."""
     if not isinstance(value, str):
         raise wrong_type("base_url", "a str", value)
+    from yarl import URL
+
     url = URL(value)
     if url.scheme not in ("http", "https") or not url.host:
         raise ValueError("base_url must be an absolute URL: https://host[/prefix]")
@@ -158,6 +165,8 @@ def check_base_url(value: Any) -> str:
 
 def refuse_plain_http(base_url: str) -> None:
     """Plain http only to loopback hosts: elsewhere the token would travel unencrypted."""
+    from yarl import URL
+
     url = URL(base_url)
     if url.scheme == "http" and not _is_loopback(url.host or ""):
         raise ValueError(

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import logging
 import sys
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
@@ -13,7 +11,6 @@ import click
 
 from virtnum import VirtualNumber
 from virtnum._credentials import BASE_URL_ENV, PROFILE_ENV
-from virtnum._logs import send_to_stderr
 from virtnum._version import __version__
 from virtnum.cli import EXIT_MEANINGS, _apply, _writes
 from virtnum.cli._auth import auth, token_from_options
@@ -118,6 +115,10 @@ def cli(
         deadline=deadline,
     )
     if verbose:
+        import logging
+
+        from virtnum._logs import send_to_stderr
+
         send_to_stderr(logging.DEBUG if verbose > 1 else logging.INFO)
 
 
@@ -271,6 +272,8 @@ def outbound(settings: Settings, out: Output) -> None:
 )
 def demo(count: int) -> None:
     """Run the three seed calls against an embedded fake server (no account needed)."""
+    import asyncio
+
     from virtnum.cli._demo import run_demo
 
     asyncio.run(run_demo(count, sys.stdout))

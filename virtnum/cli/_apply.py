@@ -4,7 +4,6 @@ report; a second run changes nothing."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
 from collections import Counter
@@ -19,12 +18,11 @@ from virtnum.cli import OutputError, RowsFailed, cannot_write
 from virtnum.cli._bulk import Done, each, is_fatal
 from virtnum.cli._common import Settings, progress, run
 from virtnum.cli._encoding import check_encoding, parse_delimiter
-from virtnum.cli._input import load_rows
-from virtnum.cli._plan import Plan, plan_update
-from virtnum.cli._rows import Row
 
 if TYPE_CHECKING:
     from virtnum import AsyncClient
+    from virtnum.cli._plan import Plan
+    from virtnum.cli._rows import Row
 
 __all__ = ["apply"]
 
@@ -52,6 +50,8 @@ def _plan_rows(outcomes: Sequence[_Outcome], current: Sequence[Done]) -> None:
             outcome.fail(str(done.error or "not read: the run stopped first"))
             continue
         try:
+            from virtnum.cli._plan import plan_update
+
             outcome.plan = plan_update(done.value, outcome.row.wanted, outcome.row.seen)
         except ValueError as exc:
             outcome.fail(str(exc))
@@ -73,6 +73,8 @@ def _print_plan(outcomes: Sequence[_Outcome], out: IO[str]) -> None:
 async def _write_all(client: AsyncClient, outcomes: Sequence[_Outcome], concurrency: int) -> None:
     """The planned updates, at most ``concurrency`` at once; each row's result in place."""
     todo = [o for o in outcomes if o.status == "planned"]
+    import asyncio
+
     gate = asyncio.Semaphore(concurrency)
     done = 0
     with progress("applying", len(todo)) as on_progress:
@@ -90,6 +92,8 @@ async def _write_all(client: AsyncClient, outcomes: Sequence[_Outcome], concurre
             done += 1
             if on_progress is not None:
                 on_progress(done, len(todo))
+
+        import asyncio
 
         await asyncio.gather(*(write(outcome) for outcome in todo))
 
@@ -162,6 +166,8 @@ def apply(
     """
     if dry_run and report:
         raise ValueError("--report goes with a run that writes: drop --dry-run")
+    from virtnum.cli._input import load_rows  # csv, rich and the planner: for apply only
+
     rows = load_rows(source, input_format, encoding, delimiter)
     outcomes = [_Outcome(row) for row in rows]
     for outcome in outcomes:

@@ -5,7 +5,6 @@ tried are then named."""
 
 from __future__ import annotations
 
-import asyncio
 import traceback
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
@@ -77,6 +76,8 @@ async def each(
                 done += 1
                 if on_progress is not None:
                     on_progress(done, len(results))
+
+        import asyncio
 
         await asyncio.gather(*(worker() for _ in range(min(concurrency, len(results)))))
     return results

@@ -3,10 +3,8 @@ output options and the progress bar on a terminal."""
 
 from __future__ import annotations
 
-import asyncio
 import math
 import os
-import ssl
 import sys
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
@@ -21,6 +19,8 @@ from virtnum.cli import MissingTokenError
 from virtnum.cli._words import in_cli_words
 
 if TYPE_CHECKING:
+    import ssl
+
     from virtnum import AsyncClient
 
 __all__ = [
@@ -108,6 +108,8 @@ SECONDS: dict[str, Any] = {"type": float, "callback": positive_seconds, "metavar
 def ca_context(path: str) -> ssl.SSLContext:
     """A TLS context trusting the CA certificates of the PEM file at ``path`` (only
     those); ValueError in one line when the file is missing or holds none."""
+    import ssl
+
     try:
         return ssl.create_default_context(cafile=path)
     except ssl.SSLError as exc:
@@ -138,6 +140,8 @@ def run(settings: Settings, job: Callable[[AsyncClient], Awaitable[T]]) -> T:
     async def runner() -> T:
         async with settings.client() as client:
             return await job(client)
+
+    import asyncio
 
     return asyncio.run(runner())
 

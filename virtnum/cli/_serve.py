@@ -3,7 +3,6 @@ the CLI at it, with a URL the CLI accepts (loopback for a server on every addres
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 import sys
 from urllib.parse import urlsplit
@@ -113,6 +112,8 @@ def fake_server(
         await server.serve_forever()
 
     try:
+        import asyncio
+
         asyncio.run(serve())
     except KeyboardInterrupt:
         click.echo("stopped", err=True)

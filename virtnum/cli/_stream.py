@@ -4,7 +4,6 @@ and memory holds one page (plus what the format must keep) at a time."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import TYPE_CHECKING, TypeVar
 
@@ -33,6 +32,8 @@ def stream(
 
     async def open_client() -> AsyncClient:
         return await settings.client().__aenter__()
+
+    import asyncio
 
     with asyncio.Runner() as runner:
         client = runner.run(open_client())
