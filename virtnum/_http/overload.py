@@ -50,20 +50,23 @@ class AdaptiveLimit:
             self._free += 1
             return _FREE
         with self._lock:
-            if self.in_flight < int(self.limit) and not self._waiters:
-                self.in_flight += 1
-                return Slot(self._window)
+            return self._admit_locked()
+
+    def _admit_locked(self) -> Slot | None:
+        if self.in_flight < int(self.limit) and not self._waiters:
+            self.in_flight += 1
+            return Slot(self._window)
         return None
 
     async def acquire(self) -> Slot:
         """Wait for room; the slot remembers the window it was admitted in."""
-        if not self.engaged:
-            self._free += 1
-            return _FREE
+        admitted = self.try_acquire()
+        if admitted is not None:
+            return admitted
         with self._lock:
-            if self.in_flight < int(self.limit) and not self._waiters:
-                self.in_flight += 1
-                return Slot(self._window)
+            admitted = self._admit_locked()  # room may have come since
+            if admitted is not None:
+                return admitted
             loop = asyncio.get_running_loop()
             waiter: asyncio.Future[None] = loop.create_future()
             self._waiters.append((loop, waiter))

@@ -15,7 +15,7 @@ from virtnum._version import __version__
 from virtnum.cli import EXIT_MEANINGS, _apply, _writes
 from virtnum.cli._auth import auth, token_from_options
 from virtnum.cli._bulk import each, report
-from virtnum.cli._common import SECONDS, F, Settings, ca_context, env_flag, run
+from virtnum.cli._common import SECONDS, F, Settings, ca_context, env_flag, run, whole_number
 from virtnum.cli._group import Group
 from virtnum.cli._output import Output, output_options
 from virtnum.cli._plan import number_id
@@ -59,11 +59,10 @@ def _epilog() -> str:
     default=None,
     help="Seconds for a whole call, retries and waits included (default: none).",
 )
-@click.option(
+@whole_number(
     "--max-retries",
-    type=click.IntRange(min=0),
+    minimum=0,
     default=2,
-    show_default=True,
     help="Retries of a request that failed on the way (0: none).",
 )
 @_env_option("--proxy", "VIRTNUM_PROXY", "Proxy every request", "URL")
@@ -142,28 +141,21 @@ def _known(field: str) -> str:
     return ", ".join(member.value for member in ENUMS[field].__members__.values())
 
 
+def _any_of(flag: str, dest: str, field: str, note: str = "") -> Callable[[F], F]:
+    """A repeatable filter option of an enum field, its values in the help."""
+    return click.option(
+        flag,
+        dest,
+        multiple=True,
+        shell_complete=_choices(field),
+        help=f"{_known(field)}{note}; repeat for any of.",
+    )
+
+
 _FILTER_OPTIONS = (
-    click.option(
-        "--type",
-        "types",
-        multiple=True,
-        shell_complete=_choices("type"),
-        help=f"{_known('type')} (def is mobile, abc city); repeat for any of.",
-    ),
-    click.option(
-        "--state",
-        "states",
-        multiple=True,
-        shell_complete=_choices("state"),
-        help=f"{_known('state')}; repeat for any of.",
-    ),
-    click.option(
-        "--purpose",
-        "purposes",
-        multiple=True,
-        shell_complete=_choices("purpose"),
-        help=f"{_known('purpose')}; repeat for any of.",
-    ),
+    _any_of("--type", "types", "type", " (def is mobile, abc city)"),
+    _any_of("--state", "states", "state"),
+    _any_of("--purpose", "purposes", "purpose"),
     click.option(
         "--purpose-ne",
         multiple=True,
@@ -226,13 +218,7 @@ def _read_ids(ids: Sequence[str]) -> Iterator[int]:
 
 @numbers.command("get")
 @click.argument("ids", nargs=-1, required=True)
-@click.option(
-    "--concurrency",
-    type=click.IntRange(min=1),
-    default=16,
-    show_default=True,
-    help="Requests at once.",
-)
+@whole_number("--concurrency", minimum=1, default=16, help="Requests at once.")
 @output_options
 @click.pass_obj
 def get_numbers(settings: Settings, ids: tuple[str, ...], concurrency: int, out: Output) -> None:
@@ -262,12 +248,11 @@ def outbound(settings: Settings, out: Output) -> None:
 
 
 @cli.command()
-@click.option(
+@whole_number(
     "--numbers",
     "count",
-    type=click.IntRange(min=1),
+    minimum=1,
     default=200,
-    show_default=True,
     help="How many synthetic numbers the fake server holds.",
 )
 def demo(count: int) -> None:

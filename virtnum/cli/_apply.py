@@ -16,7 +16,7 @@ import click
 from virtnum import APIError
 from virtnum.cli import OutputError, RowsFailed, cannot_write
 from virtnum.cli._bulk import Done, each, is_fatal
-from virtnum.cli._common import Settings, progress, run
+from virtnum.cli._common import Settings, progress, run, whole_number
 from virtnum.cli._encoding import check_encoding, parse_delimiter
 
 if TYPE_CHECKING:
@@ -139,13 +139,7 @@ def _report(outcomes: Sequence[_Outcome], file: IO[str]) -> None:
     help="The CSV's delimiter [default: the one of , ; tab in its header line].",
 )
 @click.option("--dry-run", is_flag=True, help="Print the plan and send no write.")
-@click.option(
-    "--concurrency",
-    type=click.IntRange(min=1),
-    default=8,
-    show_default=True,
-    help="Requests at once.",
-)
+@whole_number("--concurrency", minimum=1, default=8, help="Requests at once.")
 @click.option("--report", metavar="FILE", help="Write one JSONL line per row here.")
 @click.pass_obj
 def apply(

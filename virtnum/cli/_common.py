@@ -101,6 +101,13 @@ def positive_seconds(
     return value
 
 
+def whole_number(*names: str, minimum: int, default: int, help: str) -> Callable[[F], F]:
+    """An option taking a whole number of at least ``minimum``, its default shown."""
+    return click.option(
+        *names, type=click.IntRange(min=minimum), default=default, show_default=True, help=help
+    )
+
+
 #: The keyword arguments of an option that takes seconds.
 SECONDS: dict[str, Any] = {"type": float, "callback": positive_seconds, "metavar": "SECONDS"}
 

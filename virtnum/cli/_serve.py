@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import click
 
 from virtnum.cli import CannotListenError
+from virtnum.cli._common import whole_number
 
 __all__ = ["client_url", "fake_server"]
 
@@ -51,20 +52,14 @@ def client_url(host: str, server_url: str) -> tuple[str, str | None]:
     show_default=True,
     help="Port to listen on (0: any free one).",
 )
-@click.option(
-    "--numbers",
-    "count",
-    type=click.IntRange(min=0),
-    default=1000,
-    show_default=True,
-    help="How many synthetic numbers it holds.",
+@whole_number(
+    "--numbers", "count", minimum=0, default=1000, help="How many synthetic numbers it holds."
 )
 @click.option("--token", default=None, help="Token the server accepts [default: fake-token].")
-@click.option(
+@whole_number(
     "--available-mobile",
-    type=click.IntRange(min=0),
+    minimum=0,
     default=10,
-    show_default=True,
     help="Mobile numbers the contract can add (numbers available).",
 )
 @click.option(
