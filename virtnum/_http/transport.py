@@ -9,7 +9,6 @@ models (``_decode`` turns them into models). Each step lives in a module of its 
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -31,13 +30,11 @@ from virtnum._http.failures import (
     unknown_outcome,
 )
 from virtnum._http.hooks import RequestEvent, ResponseEvent
-from virtnum._http.overload import AdaptiveLimit
 from virtnum._http.payload import Payload
 from virtnum._http.proxy import EnvProxies
-from virtnum._http.ratelimit import TokenBucket
 from virtnum._http.redact import Redactor
 from virtnum._http.retry import Failure, RetryPolicy, Stop, Tries, next_step, outcome_unknown
-from virtnum._http.sessions import LoopSessions
+from virtnum._http.shared import Shared, headers_for
 from virtnum._logs import logger, shown_url
 
 __all__ = ["Transport", "TransportConfig"]
@@ -46,42 +43,6 @@ _encode = msgspec.json.Encoder().encode
 
 
 _FIRST_TRY = Tries(attempts=1, charged=1)
-
-
-class _Shared:
-    """What a client and its ``with_options`` copies share: a session per event loop,
-    the rate limit and the overload limit."""
-
-    def __init__(self, config: TransportConfig, session: aiohttp.ClientSession | None) -> None:
-        self.sessions = LoopSessions(functools.partial(_new_session, config), session)
-        # sessions the transport makes carry its headers; a caller's gets them per request
-        self.headers_in_session = session is None
-        self.bucket = TokenBucket(config.rate_limit) if config.rate_limit else None
-        self.limit = AdaptiveLimit(config.max_connections)
-
-
-def _new_session(config: TransportConfig) -> aiohttp.ClientSession:
-    connector = aiohttp.TCPConnector(limit=config.max_connections, ssl=config.ssl)
-    # trust_env is the SDK's own (proxies only, see proxy); aiohttp's would read netrc
-    session = aiohttp.ClientSession(
-        connector=connector,
-        headers=_headers_for(config),
-        trust_env=False,
-        trace_configs=list(config.trace_configs) or None,
-    )
-    # aiohttp resends an idempotent request by itself when a reused connection drops;
-    # the transport's retry loop does that instead, so every request sent is counted
-    if hasattr(session, "_retry_connection"):
-        session._retry_connection = False
-    return session
-
-
-def _headers_for(config: TransportConfig) -> dict[str, str]:
-    return {
-        "Authorization": config.token,
-        "Content-Type": "application/json; charset=UTF-8",
-        "User-Agent": config.user_agent,
-    }
 
 
 class Transport:
@@ -93,7 +54,7 @@ class Transport:
     def __init__(
         self, config: TransportConfig, *, session: aiohttp.ClientSession | None = None
     ) -> None:
-        self._shared = _Shared(config, session)
+        self._shared = Shared(config, session)
         self._owner = True
         self.configure(config)
 
@@ -101,7 +62,7 @@ class Transport:
         self.config = config
         self._redactor = Redactor(config.token)
         self._proxies = EnvProxies(config.trust_env)
-        self._headers = None if self._shared.headers_in_session else _headers_for(config)
+        self._headers = None if self._shared.headers_in_session else headers_for(config)
         self._timeout = config.client_timeout
         self._hooks = config.hooks
         self._policy = RetryPolicy(

@@ -1,0 +1,52 @@
+"""What a client and its ``with_options`` copies share: an aiohttp session per event
+loop (made with the client's headers, connector and trace configs), the rate limit and
+the overload limit."""
+
+from __future__ import annotations
+
+import functools
+
+import aiohttp
+
+from virtnum._http.config import TransportConfig
+from virtnum._http.overload import AdaptiveLimit
+from virtnum._http.ratelimit import TokenBucket
+from virtnum._http.sessions import LoopSessions
+
+__all__ = ["Shared", "headers_for"]
+
+
+class Shared:
+    """What a client and its ``with_options`` copies share: a session per event loop,
+    the rate limit and the overload limit."""
+
+    def __init__(self, config: TransportConfig, session: aiohttp.ClientSession | None) -> None:
+        self.sessions = LoopSessions(functools.partial(new_session, config), session)
+        # sessions the transport makes carry its headers; a caller's gets them per request
+        self.headers_in_session = session is None
+        self.bucket = TokenBucket(config.rate_limit) if config.rate_limit else None
+        self.limit = AdaptiveLimit(config.max_connections)
+
+
+def new_session(config: TransportConfig) -> aiohttp.ClientSession:
+    connector = aiohttp.TCPConnector(limit=config.max_connections, ssl=config.ssl)
+    # trust_env is the SDK's own (proxies only, see proxy); aiohttp's would read netrc
+    session = aiohttp.ClientSession(
+        connector=connector,
+        headers=headers_for(config),
+        trust_env=False,
+        trace_configs=list(config.trace_configs) or None,
+    )
+    # aiohttp resends an idempotent request by itself when a reused connection drops;
+    # the transport's retry loop does that instead, so every request sent is counted
+    if hasattr(session, "_retry_connection"):
+        session._retry_connection = False
+    return session
+
+
+def headers_for(config: TransportConfig) -> dict[str, str]:
+    return {
+        "Authorization": config.token,
+        "Content-Type": "application/json; charset=UTF-8",
+        "User-Agent": config.user_agent,
+    }
