@@ -29,6 +29,9 @@ CONTRACT = {
     "to_dict",
     "AvailableMobileNumber",
     "WaitTimeoutError",
+    "ResponseTooLargeError",
+    "RawResponse",
+    "OutcomeUnknownError",
 }
 
 
