@@ -140,3 +140,12 @@ def run_readme_bash(
         text=True,
         timeout=120,
     )
+
+
+def one_error_line(stderr: str, *words: str) -> str:
+    """The CLI's one error line on stderr, holding every one of ``words``."""
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith("virtnum: error:"), stderr
+    assert all(word in lines[0] for word in words), stderr
+    return lines[0]

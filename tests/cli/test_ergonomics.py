@@ -20,19 +20,11 @@ from virtnum.cli import EXIT_CODES, CannotListenError, OutputEncodingError
 from virtnum.cli._common import ca_context
 from virtnum.testing import FakeServer
 
-from .._support import DATA, TOKEN, run_cli, user_env
+from .._support import DATA, TOKEN, one_error_line, run_cli, user_env
 
 README = (Path(__file__).parents[2] / "docs" / "cli.md").read_text(encoding="utf-8")
 CODES = {cls: code for cls, code in EXIT_CODES}
 CA = str(DATA / "test-ca.pem")
-
-
-def one_error_line(stderr: str, *words: str) -> str:
-    lines = stderr.strip().splitlines()
-    assert len(lines) == 1, stderr
-    assert lines[0].startswith("virtnum: error:"), stderr
-    assert all(word in lines[0] for word in words), stderr
-    return lines[0]
 
 
 @pytest.fixture

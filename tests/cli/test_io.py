@@ -12,17 +12,9 @@ import pytest
 from virtnum.cli import EXIT_CODES, OutputEncodingError, OutputError
 from virtnum.testing import FakeServer
 
-from .._support import TOKEN, run_cli, user_env
+from .._support import TOKEN, one_error_line, run_cli, user_env
 
 CODES = {cls: code for cls, code in EXIT_CODES}
-
-
-def one_error_line(stderr: str, *words: str) -> str:
-    lines = stderr.strip().splitlines()
-    assert len(lines) == 1, stderr
-    assert lines[0].startswith("virtnum: error:"), stderr
-    assert all(word in lines[0] for word in words), stderr
-    return lines[0]
 
 
 def run_to(server: FakeServer, stdout: str | None, *args: str) -> subprocess.CompletedProcess[str]:

@@ -18,18 +18,17 @@ from virtnum.cli._app import cli
 from virtnum.cli._serve import client_url
 from virtnum.testing import FakeServer
 
+from .. import _support as support
 from .._support import run_cli, user_env
 
 PYTHON_WORDS = ("=True", "token=", "page_size", "max_retries", "State(", "NumberType(", "filter '")
 
 
 def one_error_line(stderr: str, *words: str) -> str:
-    lines = stderr.strip().splitlines()
-    assert len(lines) == 1, stderr
-    assert lines[0].startswith("virtnum: error:"), stderr
-    assert all(word in lines[0] for word in words), stderr
-    assert not any(word in lines[0] for word in PYTHON_WORDS), stderr
-    return lines[0]
+    """The one error line, in the command line's words (no Python spelling)."""
+    line = support.one_error_line(stderr, *words)
+    assert not any(word in line for word in PYTHON_WORDS), stderr
+    return line
 
 
 @pytest.mark.parametrize(
