@@ -1,0 +1,140 @@
+"""The reading commands of ``virtnum numbers``: list, get, outbound (imported when the
+``numbers`` group is used, never for ``virtnum --help``)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from virtnum import VirtualNumber
+from virtnum.cli._bulk import each, report
+from virtnum.cli._common import F, Settings, run, whole_number
+from virtnum.cli._output import Output, output_options
+from virtnum.cli._plan import number_id
+from virtnum.cli._stream import stream
+from virtnum.cli._words import ENUMS, build_filter
+
+if TYPE_CHECKING:
+    from virtnum import AsyncClient
+
+
+def _choices(field: str) -> Callable[[click.Context, click.Parameter, str], list[str]]:
+    """Shell completion of an enum option: the values the SDK knows."""
+    values = [member.value for member in ENUMS[field].__members__.values()]
+    return lambda ctx, param, incomplete: [v for v in values if v.startswith(incomplete)]
+
+
+def _known(field: str) -> str:
+    return ", ".join(member.value for member in ENUMS[field].__members__.values())
+
+
+def _any_of(flag: str, dest: str, field: str, note: str = "") -> Callable[[F], F]:
+    """A repeatable filter option of an enum field, its values in the help."""
+    return click.option(
+        flag,
+        dest,
+        multiple=True,
+        shell_complete=_choices(field),
+        help=f"{_known(field)}{note}; repeat for any of.",
+    )
+
+
+_FILTER_OPTIONS = (
+    _any_of("--type", "types", "type", " (def is mobile, abc city)"),
+    _any_of("--state", "states", "state"),
+    _any_of("--purpose", "purposes", "purpose"),
+    click.option(
+        "--purpose-ne",
+        multiple=True,
+        shell_complete=_choices("purpose"),
+        help="Exclude this purpose.",
+    ),
+    click.option(
+        "--where", multiple=True, metavar="FIELD=VALUE", help="Any field, e.g. group_id=7."
+    ),
+    click.option("--sort", metavar="FIELD", help="Field to sort by; prefix with - for descending."),
+    click.option("--page-size", type=click.IntRange(min=1), help="Fetch in pages of this size."),
+)
+
+
+def filter_options(command: F) -> F:
+    """The list filters: --type, --state, --purpose, --purpose-ne, --where, --sort, --page-size."""
+    for option in reversed(_FILTER_OPTIONS):
+        command = option(command)
+    return command
+
+
+@click.command("list")
+@filter_options
+@output_options
+@click.pass_obj
+def list_numbers(
+    settings: Settings,
+    types: tuple[str, ...],
+    states: tuple[str, ...],
+    purposes: tuple[str, ...],
+    purpose_ne: tuple[str, ...],
+    where: tuple[str, ...],
+    sort: str | None,
+    page_size: int | None,
+    out: Output,
+) -> None:
+    """List numbers matching the filters (enum values in any case)."""
+    columns = out.columns()
+    choices = [
+        ("--type", "type", types),
+        ("--state", "state", states),
+        ("--purpose", "purpose", purposes),
+        ("--purpose-ne", "purpose__ne", purpose_ne),
+    ]
+    query = build_filter(choices, where, sort)
+
+    def pages(client: AsyncClient) -> AsyncIterator[list[VirtualNumber]]:
+        return client.numbers.pages(query, page_size=page_size)
+
+    found: Iterator[VirtualNumber] = stream(settings, pages)  # fetched as it is written
+    out.write(found, columns)
+
+
+def _read_ids(ids: Sequence[str]) -> Iterator[int]:
+    for token in ids:
+        words = sys.stdin.read().split() if token == "-" else [token]
+        for word in words:
+            yield number_id(word)
+
+
+@click.command("get")
+@click.argument("ids", nargs=-1, required=True)
+@whole_number("--concurrency", minimum=1, default=16, help="Requests at once.")
+@output_options
+@click.pass_obj
+def get_numbers(settings: Settings, ids: tuple[str, ...], concurrency: int, out: Output) -> None:
+    """Get numbers by id (use - to read ids from stdin): every id is tried; prints the
+    numbers found, and names each failure."""
+    columns = out.columns()
+    id_list = list(_read_ids(ids))
+
+    async def job(client: AsyncClient) -> list[Any]:
+        return await each(id_list, client.numbers.get, concurrency, "fetching")
+
+    results = run(settings, job)
+    out.write([item.value for item in results if item.ok], columns)
+    code = report(results, "fetched", settings.debug)
+    if code is not None:
+        raise click.exceptions.Exit(code)
+
+
+@click.command("outbound")
+@output_options
+@click.pass_obj
+def outbound(settings: Settings, out: Output) -> None:
+    """Numbers usable for outbound calls (purpose set, active, def or abc)."""
+    columns = out.columns()
+    rows = run(settings, lambda client: client.numbers.list_outbound())
+    out.write(rows, columns)
+
+
+COMMANDS = (list_numbers, get_numbers, outbound)
