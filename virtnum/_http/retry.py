@@ -64,16 +64,18 @@ def should_retry(
     attempt: int,
     max_retries: int,
     retry_non_idempotent: bool = False,
+    answer_lost: bool = True,
 ) -> bool:
     """Whether attempt number ``attempt`` (1-based) that failed deserves another try.
 
-    ``status`` is None when no response came (connection error or timeout).
+    ``status`` is None when no response came (connection error or timeout);
+    ``answer_lost`` then unless the request provably never left.
     """
     if attempt > max_retries:
         return False
-    if method.upper() not in _IDEMPOTENT and not retry_non_idempotent:
-        return False
-    return is_retryable(method, status, retry_non_idempotent=True)
+    return is_retryable(
+        method, status, answer_lost=answer_lost, retry_non_idempotent=retry_non_idempotent
+    )
 
 
 def overload_delay(overloads: int, *, rng: Callable[[], float] = random.random) -> float:
@@ -227,7 +229,14 @@ def _next_step(
     if failure.overloaded and overload_room and retryable:
         tries = attrs.evolve(tries, overloads=tries.overloads + 1, charged=tries.charged - 1)
         return Retry(overload_delay(tries.overloads, rng=rng), tries)
-    if not retryable or tries.charged > policy.max_retries:
+    if not should_retry(
+        method,
+        failure.status,
+        attempt=tries.charged,
+        max_retries=policy.max_retries,
+        retry_non_idempotent=policy.retry_non_idempotent,
+        answer_lost=failure.answer_lost,
+    ):
         return Stop.GIVE_UP
     if failure.retry_after is not None and failure.retry_after > policy.retry_after_cap:
         return Stop.GIVE_UP
