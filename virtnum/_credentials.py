@@ -26,6 +26,7 @@ from pathlib import Path
 
 import attrs
 
+from virtnum._env_names import BASE_URL_ENV, DEFAULT_PROFILE, PROFILE_ENV, TOKEN_ENV
 from virtnum._errors import VirtnumError
 
 __all__ = [
@@ -41,11 +42,6 @@ __all__ = [
     "resolve",
     "save",
 ]
-
-TOKEN_ENV = "VIRTNUM_TOKEN"
-BASE_URL_ENV = "VIRTNUM_BASE_URL"
-PROFILE_ENV = "VIRTNUM_PROFILE"
-DEFAULT_PROFILE = "default"
 
 
 def mask(token: str) -> str:

@@ -4,21 +4,16 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
 
 import click
 
-from virtnum._credentials import BASE_URL_ENV, PROFILE_ENV
+from virtnum._env_names import BASE_URL_ENV, PROFILE_ENV
 from virtnum._version import __version__
 from virtnum.cli import EXIT_MEANINGS
-from virtnum.cli._auth import auth, token_from_options
-from virtnum.cli._common import SECONDS, F, Settings, ca_context, env_flag, whole_number
 from virtnum.cli._group import Group
+from virtnum.cli._options import SECONDS, F, env_flag, whole_number
 from virtnum.cli._serve import fake_server
-
-if TYPE_CHECKING:
-    pass
 
 TRUST_ENV = "VIRTNUM_TRUST_ENV"
 
@@ -92,6 +87,9 @@ def cli(
     debug: bool,
 ) -> None:
     """Manage the virtual numbers of a cloud PBX account."""
+    from virtnum.cli._auth import token_from_options
+    from virtnum.cli._common import Settings, ca_context
+
     if trust_env is None:
         trust_env = bool(env_flag(TRUST_ENV))
     ctx.obj = Settings(
@@ -115,15 +113,17 @@ def cli(
         send_to_stderr(logging.DEBUG if verbose > 1 else logging.INFO)
 
 
-class _Commands(click.Group):
-    """A group whose commands are imported on first use: ``virtnum --help`` lists the
-    groups without loading what their commands need."""
+class _LazyGroup(click.Group):
+    """A group whose commands are imported on first use (``load`` returns them):
+    ``virtnum --help`` lists the groups without loading what their commands need."""
+
+    def __init__(self, *args: object, load: Callable[[], Iterable[click.Command]], **kw: object):
+        super().__init__(*args, **kw)  # type: ignore[arg-type]
+        self._load_commands = load
 
     def _load(self) -> None:
         if not self.commands:
-            from virtnum.cli import _apply, _reads, _writes
-
-            for command in (*_reads.COMMANDS, *_writes.COMMANDS, _apply.apply):
+            for command in self._load_commands():
                 self.add_command(command)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -135,12 +135,26 @@ class _Commands(click.Group):
         return super().get_command(ctx, cmd_name)
 
 
-@cli.group(cls=_Commands)
+def _numbers_commands() -> Iterable[click.Command]:
+    from virtnum.cli import _apply, _reads, _writes
+
+    return (*_reads.COMMANDS, *_writes.COMMANDS, _apply.apply)
+
+
+def _auth_commands() -> Iterable[click.Command]:
+    from virtnum.cli import _auth
+
+    return _auth.COMMANDS
+
+
+@cli.group(cls=_LazyGroup, load=_numbers_commands)
 def numbers() -> None:
     """Virtual numbers: list, get, outbound; update, add, delete, apply a file."""
 
 
-cli.add_command(auth)
+@cli.group(cls=_LazyGroup, load=_auth_commands)
+def auth() -> None:
+    """Credentials: log in (store a checked token), status, log out."""
 
 
 @cli.command()

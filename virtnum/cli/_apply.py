@@ -16,8 +16,9 @@ import click
 from virtnum import APIError
 from virtnum.cli import OutputError, RowsFailed, cannot_write
 from virtnum.cli._bulk import Done, each, is_fatal
-from virtnum.cli._common import Settings, progress, run, whole_number
+from virtnum.cli._common import Settings, progress, run
 from virtnum.cli._encoding import check_encoding, parse_delimiter
+from virtnum.cli._options import whole_number
 
 if TYPE_CHECKING:
     from virtnum import AsyncClient

@@ -11,21 +11,14 @@ import attrs
 import click
 
 from virtnum import VirtnumError
-from virtnum._credentials import (
-    BASE_URL_ENV,
-    DEFAULT_PROFILE,
-    Profile,
-    credentials_path,
-    load,
-    mask,
-    save,
-)
+from virtnum._credentials import Profile, credentials_path, load, mask, save
+from virtnum._env_names import BASE_URL_ENV, DEFAULT_PROFILE
 from virtnum.cli._common import Settings, run
 
 if TYPE_CHECKING:
     from virtnum import AsyncClient
 
-__all__ = ["auth", "token_from_options"]
+__all__ = ["COMMANDS", "token_from_options"]
 
 
 def _first_line() -> str:
@@ -62,12 +55,7 @@ def _profile_name(own: str | None, settings: Settings) -> str:
     return own or settings.profile or DEFAULT_PROFILE
 
 
-@click.group()
-def auth() -> None:
-    """Credentials: log in (store a checked token), status, log out."""
-
-
-@auth.command()
+@click.command()
 @click.option("--profile", metavar="NAME", help=f"Profile to store [default: {DEFAULT_PROFILE}].")
 @click.option("--base-url", metavar="URL", help=f"API URL [env: {BASE_URL_ENV}].")
 @click.option("--with-token", is_flag=True, help="Read the token from stdin's first line.")
@@ -92,7 +80,7 @@ def login(settings: Settings, profile: str | None, base_url: str | None, with_to
     click.echo(f"virtnum: profile {name!r} ({url}) saved in {path}", err=True)
 
 
-@auth.command()
+@click.command()
 def status() -> None:
     """List the profiles: name, base URL and the token masked."""
     from virtnum._client import DEFAULT_BASE_URL
@@ -109,7 +97,7 @@ def status() -> None:
         click.echo(f"  {name:<{width}}  {url}  token {mask(profile.token)}")
 
 
-@auth.command()
+@click.command()
 @click.option("--profile", metavar="NAME", help=f"Profile to remove [default: {DEFAULT_PROFILE}].")
 @click.pass_obj
 def logout(settings: Settings, profile: str | None) -> None:
@@ -121,3 +109,6 @@ def logout(settings: Settings, profile: str | None) -> None:
         raise VirtnumError(f"no profile {name!r} in {path}")
     save(profiles, path)
     click.echo(f"virtnum: profile {name!r} removed from {path}", err=True)
+
+
+COMMANDS = (login, status, logout)

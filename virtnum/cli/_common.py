@@ -3,18 +3,18 @@ output options and the progress bar on a terminal."""
 
 from __future__ import annotations
 
-import math
 import os
 import sys
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import attrs
 import click
 
 from virtnum import VirtnumError
-from virtnum._credentials import DEFAULT_PROFILE, PROFILE_ENV, credentials_path, load
+from virtnum._credentials import credentials_path, load
+from virtnum._env_names import DEFAULT_PROFILE, PROFILE_ENV, TOKEN_ENV
 from virtnum.cli import MissingTokenError
 from virtnum.cli._words import in_cli_words
 
@@ -23,20 +23,11 @@ if TYPE_CHECKING:
 
     from virtnum import AsyncClient
 
-__all__ = [
-    "SECONDS",
-    "Settings",
-    "ca_context",
-    "env_flag",
-    "progress",
-    "run",
-]
+__all__ = ["Settings", "ca_context", "progress", "run"]
 
-TOKEN_ENV = "VIRTNUM_TOKEN"
 NO_TOKEN = f"no API token: run `virtnum auth login`, set {TOKEN_ENV} or pipe it with --token-stdin"
 
 T = TypeVar("T")
-F = TypeVar("F", bound=Callable[..., Any])
 ProgressCallback = Callable[[int, int], None]
 
 
@@ -92,26 +83,6 @@ class Settings:
             return False
 
 
-def positive_seconds(
-    ctx: click.Context, param: click.Parameter, value: float | None
-) -> float | None:
-    """The callback of a seconds option: a positive, finite number."""
-    if value is not None and not (math.isfinite(value) and value > 0):
-        raise click.BadParameter(f"expected a positive number of seconds, got {value:g}")
-    return value
-
-
-def whole_number(*names: str, minimum: int, default: int, help: str) -> Callable[[F], F]:
-    """An option taking a whole number of at least ``minimum``, its default shown."""
-    return click.option(
-        *names, type=click.IntRange(min=minimum), default=default, show_default=True, help=help
-    )
-
-
-#: The keyword arguments of an option that takes seconds.
-SECONDS: dict[str, Any] = {"type": float, "callback": positive_seconds, "metavar": "SECONDS"}
-
-
 def ca_context(path: str) -> ssl.SSLContext:
     """A TLS context trusting the CA certificates of the PEM file at ``path`` (only
     those); ValueError in one line when the file is missing or holds none."""
@@ -124,21 +95,6 @@ def ca_context(path: str) -> ssl.SSLContext:
         raise ValueError(f"--ca-bundle {path}: no CA certificate in it ({reason})") from None
     except OSError as exc:
         raise ValueError(f"--ca-bundle {path}: {exc.strerror or exc}") from None
-
-
-_FLAG_WORDS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
-
-
-def env_flag(name: str) -> bool | None:
-    """A boolean environment variable: 1/0, true/false, yes/no (any case); None when it
-    is unset or empty; ValueError for anything else."""
-    text = os.environ.get(name, "").strip()
-    if not text:
-        return None
-    try:
-        return _FLAG_WORDS[text.lower()]
-    except KeyError:
-        raise ValueError(f"{name}={text[:20]!r}: expected 1, 0, true, false, yes or no") from None
 
 
 def run(settings: Settings, job: Callable[[AsyncClient], Awaitable[T]]) -> T:

@@ -19,7 +19,6 @@ from virtnum.cli import (
     exit_code,
     silence_stdout,
 )
-from virtnum.cli._common import Settings
 
 __all__ = ["Group", "error_line"]
 
@@ -126,8 +125,7 @@ class Group(click.Group):
 
 def _debug_traceback(ctx: click.Context) -> bool:
     """With ``--debug``, write the traceback being handled to stderr; whether it did."""
-    settings = ctx.find_object(Settings)
-    debug = settings is not None and settings.debug
+    debug = bool(getattr(ctx.find_root().obj, "debug", False))  # the root's Settings
     if debug:
         sys.stderr.write(traceback.format_exc())
     return debug

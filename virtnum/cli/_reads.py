@@ -11,7 +11,8 @@ import click
 
 from virtnum import VirtualNumber
 from virtnum.cli._bulk import each, report
-from virtnum.cli._common import F, Settings, run, whole_number
+from virtnum.cli._common import Settings, run
+from virtnum.cli._options import F, whole_number
 from virtnum.cli._output import Output, output_options
 from virtnum.cli._plan import number_id
 from virtnum.cli._stream import stream

@@ -3,14 +3,12 @@ the CLI at it, with a URL the CLI accepts (loopback for a server on every addres
 
 from __future__ import annotations
 
-import ipaddress
 import sys
-from urllib.parse import urlsplit
 
 import click
 
 from virtnum.cli import CannotListenError
-from virtnum.cli._common import whole_number
+from virtnum.cli._options import whole_number
 
 __all__ = ["client_url", "fake_server"]
 
@@ -20,6 +18,8 @@ _EVERY_ADDRESS = {"0.0.0.0": "127.0.0.1", "::": "[::1]", "": "127.0.0.1"}
 def _is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
+    import ipaddress  # here: ``virtnum --help`` builds this command without it
+
     try:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
@@ -29,6 +29,8 @@ def _is_loopback(host: str) -> bool:
 def client_url(host: str, server_url: str) -> tuple[str, str | None]:
     """The URL a client on this machine uses for a server bound to ``host`` (and
     listening at ``server_url``), and a note when the CLI needs a flag for it."""
+    from urllib.parse import urlsplit
+
     port = urlsplit(server_url).port
     if host.strip("[]") in _EVERY_ADDRESS:
         return f"http://{_EVERY_ADDRESS[host.strip('[]')]}:{port}", None

@@ -11,7 +11,8 @@ import click
 
 from virtnum import State, VirtualNumber
 from virtnum.cli._bulk import each, report
-from virtnum.cli._common import SECONDS, Settings, run
+from virtnum.cli._common import Settings, run
+from virtnum.cli._options import SECONDS
 from virtnum.cli._output import Output, output_options
 from virtnum.cli._plan import check_wanted, number_id, plan_update
 from virtnum.cli._words import enum_value, in_cli_words, normal_name
