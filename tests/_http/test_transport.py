@@ -710,6 +710,25 @@ async def test_plain_http_to_loopback_is_fine(url: str) -> None:
         await api.close()
 
 
+@pytest.mark.parametrize(
+    ("base", "sent"),
+    [
+        ("https://api.test/v1/", "https://api.test/v1/numbers/virtual-number/1"),
+        ("https://api.test/data%20api", "https://api.test/data%20api/numbers/virtual-number/1"),
+        ("https://api.test:8443", "https://api.test:8443/numbers/virtual-number/1"),
+    ],
+)
+async def test_a_request_goes_under_the_base_urls_own_path(base: str, sent: str) -> None:
+    """The target URL is built once from the parsed base URL: its path (encoded as
+    given) and its port are kept."""
+    async with AsyncClient(TOKEN, base_url=base, max_retries=0) as api:
+        with aioresponses() as m:
+            m.get(sent, payload=PAYLOAD)
+            await api.numbers.get(1)
+        ((_, url, _),) = calls(m)
+    assert str(url) == sent
+
+
 async def test_plain_http_loopback_request(monkeypatch: pytest.MonkeyPatch) -> None:
     async with AsyncClient(TOKEN, base_url="http://127.0.0.1:8080", max_retries=0) as api:
         with aioresponses() as m:

@@ -47,12 +47,10 @@ def decode_one(payload: Body, cls: type[T], *, expect_id: object = None) -> T:
     With ``expect_id``, a record for another id (a mixed-up or stale answer) is refused.
     """
     fast = CODECS[cls].fast
-    model: T | None = None
-    if fast is not None:
-        try:
-            model = fast.decode_one(payload.content)
-        except Fallback:  # not contextlib.suppress: this is the hot path of every get
-            model = None
+    try:  # not contextlib.suppress: this is the hot path of every get
+        model = fast.decode_one(payload.content) if fast is not None else None
+    except Fallback:
+        model = None
     if model is None:
         model = structure_one(_json(payload), cls, method=payload.method, url=payload.url)
     if expect_id is not None and getattr(model, "id", expect_id) != expect_id:

@@ -94,7 +94,11 @@ class FastDecoder(Generic[T]):
 
     def decode_one(self, body: bytes) -> T:
         """One JSON object; raises Fallback when this path cannot decide."""
-        keys, raws = self._key_pass(body, many=False)
+        keys = self._keys
+        try:  # the key pass, inline: this is the path of every get
+            raws = keys.one.decode(body)
+        except (msgspec.ValidationError, msgspec.DecodeError, RecursionError):
+            keys, raws = self._key_pass(body, many=False)
         if self._has_null(raws):
             body = self._null_filled(body)
         try:
@@ -103,7 +107,8 @@ class FastDecoder(Generic[T]):
             raise Fallback from None
         if keys.known < len(keys.names):
             _attach_extra(model, _extra_of(raws, keys))
-        self._convert([model])
+        if self._converters:
+            self._convert([model])
         return model
 
     def decode_many(self, body: bytes) -> list[T]:
@@ -144,7 +149,10 @@ class FastDecoder(Generic[T]):
 
     def _has_null(self, raw: Any) -> bool:
         """Whether a record's key pass found ``null`` in a field that cannot hold it."""
-        return any(getattr(raw, name) == _NULL for name in self._null_attrs)
+        for name in self._null_attrs:  # noqa: SIM110 - any() with a generator costs more
+            if getattr(raw, name) == _NULL:
+                return True
+        return False
 
     def _null_filled(self, body: bytes) -> bytes:
         # After the key pass, such a byte sequence can only be the key itself with a null

@@ -26,12 +26,16 @@ __all__ = ["Exchange", "Outcome", "Response", "send"]
 _MAX_REDIRECTS = 10
 
 
-@attrs.frozen
+# Built per request: attrs' mutable slotted classes cost 0.4 us to make, frozen ones
+# 0.9 us (Python 3.11); nothing assigns to them after they are made.
+@attrs.define
 class Exchange:
-    """One call's request, as every attempt puts it on the wire."""
+    """One call's request, as every attempt puts it on the wire; ``url`` for messages,
+    ``target`` the same URL parsed once (aiohttp would parse a str on every attempt)."""
 
     method: str
     url: str
+    target: URL = attrs.field(repr=False)
     params: Sequence[tuple[str, str]] | None
     data: bytes | None = attrs.field(repr=False)
     headers: dict[str, str] | None = attrs.field(repr=False)
@@ -41,7 +45,7 @@ class Exchange:
     follow_redirects: bool
 
 
-@attrs.frozen
+@attrs.define
 class Response:
     """What one attempt got back: the status, the headers and the whole body."""
 
@@ -65,7 +69,7 @@ Outcome = Response | errors.APIError
 
 async def send(session: aiohttp.ClientSession, exchange: Exchange, redactor: Redactor) -> Outcome:
     """One exchange, redirects included; failures come back as values, never raised."""
-    target: str | URL = exchange.url
+    target = exchange.target
     params = exchange.params
     try:
         for _ in range(_MAX_REDIRECTS + 1):

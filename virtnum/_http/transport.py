@@ -64,6 +64,8 @@ class Transport:
         self._proxies = EnvProxies(config.trust_env)
         self._headers = None if self._shared.headers_in_session else headers_for(config)
         self._timeout = config.client_timeout
+        self._origin = URL(config.base_url)
+        self._prefix = self._origin.raw_path.rstrip("/")
         self._hooks = config.hooks
         self._policy = RetryPolicy(
             config.max_retries, config.longest_retry_after, config.retry_post
@@ -156,11 +158,13 @@ class Transport:
         body: Mapping[str, Any] | None,
     ) -> Exchange:
         config = self.config
-        url = config.base_url + path
-        proxy = config.proxy or (self._proxies.for_url(URL(url)) if self._proxies else None)
+        # the SDK's own paths, already URL-safe: no parse, no quoting (a third of the cost)
+        target = self._origin.with_path(self._prefix + path, encoded=True)
+        proxy = config.proxy or (self._proxies.for_url(target) if self._proxies else None)
         return Exchange(
             method=method,
-            url=url,
+            url=config.base_url + path,
+            target=target,
             params=params,
             data=None if body is None else _encode(body),
             headers=self._headers,
