@@ -42,6 +42,20 @@ async def awaited(func: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) 
     return await func(*args, **kwargs)
 
 
+async def _then_stop(
+    loop: asyncio.AbstractEventLoop, func: Callable[..., Awaitable[T]], args: Any, kwargs: Any
+) -> T:
+    """Await the call, then stop ``loop``: ``run_forever`` returns in the very iteration
+    the call ends, where ``run_until_complete`` takes one more for its done callback
+    (on this kind of machine, about a third of what running a loop per call costs).
+    The task is cancelled only through the loop (``call_soon_threadsafe``), after its
+    first step: the body has started, so this ``finally`` always runs."""
+    try:
+        return await func(*args, **kwargs)
+    finally:
+        loop.stop()
+
+
 def off_loop(work: Callable[[], None]) -> None:
     """Run blocking loop work here, or on a short-lived thread when this thread is
     inside a running loop (which cannot run another)."""
@@ -107,7 +121,7 @@ class ThreadLoops:
         with entry.lock:
             if self.closed:
                 raise VirtnumError(CLOSED)
-            task = entry.loop.create_task(awaited(func, *args, **kwargs))
+            task = entry.loop.create_task(_then_stop(entry.loop, func, args, kwargs))
             entry.task = task
             try:
                 result: T = _run(entry.loop, task)
@@ -152,7 +166,9 @@ def _run(loop: asyncio.AbstractEventLoop, task: asyncio.Task[Any]) -> Any:
     if threading.current_thread() is _MAIN and _getsignal(_SIGINT) is signal.default_int_handler:
         previous = _setsignal(_SIGINT, on_sigint)
     try:
-        return loop.run_until_complete(task)
+        while not task.done():  # the task stops the loop as its last step
+            loop.run_forever()
+        return task.result()
     except asyncio.CancelledError:
         if not interrupted:
             raise
