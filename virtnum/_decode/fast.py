@@ -1,9 +1,11 @@
 """The fast path: msgspec decodes response bytes straight into the frozen attrs models.
 
 msgspec validates types in C and builds the attrs instances without dicts in between,
-but it drops unknown keys and runs no attrs converters. So a page takes two passes: a
-key pass (every value left as raw bytes, unknown keys refused) that proves which keys
-are present and keeps the unknown ones, then the typed pass; the converters' effects
+but it drops unknown keys and runs no attrs converters. A page (up to 4 MiB) first
+goes through the model's strict mirror (``mirror``): one pass, refused when a record
+has a key the model lacks. Otherwise, and for one record, it takes two passes: a key
+pass (every value left as raw bytes, unknown keys refused) that proves which keys are
+present and keeps the unknown ones, then the typed pass; the converters' effects
 (``null`` for a tuple, ``""`` for None) are applied as the codec derived them. A key
 the pass does not know is learned from a ``dict[str, Raw]`` decode of the same body,
 never from an error message. Anything this path cannot prove identical to the cattrs
@@ -19,6 +21,8 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 import msgspec
+
+from virtnum._decode.mirror import strict_mirror
 
 __all__ = ["Fallback", "FastDecoder"]
 
@@ -91,6 +95,12 @@ class FastDecoder(Generic[T]):
         # the key pass shows where a null is: the body is searched only when one is
         self._null_attrs = tuple(f"k{fields.index(name)}" for name in null_fills)
         self._converters = tuple(converters.items())
+        self._list_type: Any = list[cls]  # type: ignore[valid-type]
+        mirror = strict_mirror(cls, fields, frozenset(null_fills))
+        self._strict = None if mirror is None else msgspec.json.Decoder(list[mirror])  # type: ignore[valid-type]
+        self._null_values = tuple(
+            (name, msgspec.json.decode(filled)) for name, filled in null_fills.items()
+        )
 
     def decode_one(self, body: bytes) -> T:
         """One JSON object; raises Fallback when this path cannot decide."""
@@ -113,6 +123,10 @@ class FastDecoder(Generic[T]):
 
     def decode_many(self, body: bytes) -> list[T]:
         """A JSON array of objects; raises Fallback when this path cannot decide."""
+        if self._strict is not None and len(body) <= _RECORD_BY_RECORD:
+            models = self._strictly(body)
+            if models is not None:
+                return models
         if len(body) > _RECORD_BY_RECORD:
             extras, nulls = self._extras_by_record(body)
         else:
@@ -132,6 +146,27 @@ class FastDecoder(Generic[T]):
             for model, extra in zip(models, extras, strict=True):
                 if extra:
                     _attach_extra(model, extra)
+        self._convert(models)
+        return models
+
+    def _strictly(self, body: bytes) -> list[T] | None:
+        """The page through the strict mirror, in one pass; None when the mirror refuses
+        it (a key the model lacks, or a value the key pass must name)."""
+        assert self._strict is not None
+        try:
+            mirrors = self._strict.decode(body)
+        except msgspec.ValidationError:
+            return None
+        except (msgspec.DecodeError, RecursionError):
+            raise Fallback from None
+        for name, value in self._null_values:
+            for mirror in mirrors:
+                if getattr(mirror, name) is None:
+                    setattr(mirror, name, value)
+        try:
+            models: list[T] = msgspec.convert(mirrors, self._list_type, from_attributes=True)
+        except msgspec.ValidationError:
+            return None
         self._convert(models)
         return models
 
