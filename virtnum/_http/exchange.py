@@ -18,6 +18,7 @@ from yarl import URL
 from virtnum import _errors as errors
 from virtnum._http.body import TooLarge, read_body
 from virtnum._http.failures import connection_failure, path_of
+from virtnum._http.reads import smaller_reads
 from virtnum._http.redact import Redactor
 from virtnum._http.redirects import same_origin_target
 
@@ -83,6 +84,7 @@ async def send(session: aiohttp.ClientSession, exchange: Exchange, redactor: Red
                 allow_redirects=False,
                 proxy=exchange.proxy,
             ) as response:
+                smaller_reads(response)
                 body = await read_body(response, exchange.max_size)
                 location = _redirect_target(response) if exchange.follow_redirects else None
                 if location is None:
