@@ -8,7 +8,7 @@ import inspect
 import os
 import sys
 import weakref
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Concatenate, ParamSpec, Self, TypeVar
 
@@ -46,7 +46,7 @@ class BlockingWithRawResponse:
 
     def __init__(self, client: Client) -> None:
         self.numbers = BlockingRawNumbers(
-            client._call, lambda: client._async.with_raw_response.numbers
+            client._root.call, lambda: client._async.with_raw_response.numbers
         )
 
 
@@ -70,7 +70,7 @@ class Client:
         self._root = root
         self._changes = changes
         self._made_for: tuple[int, AsyncClient] | None = None
-        self.numbers = Numbers(self._call, lambda: self._async.numbers)
+        self.numbers = Numbers(root.call, lambda: self._async.numbers)
         self.with_raw_response = BlockingWithRawResponse(self)
         root.join()
         self._finalizer = weakref.finalize(self, root.release)
@@ -88,9 +88,6 @@ class Client:
             async_client = async_client.with_options(**self._changes)
         self._made_for = (os.getpid(), async_client)
         return async_client
-
-    def _call(self, func: Callable[..., Awaitable[T]], /, *args: Any, **kwargs: Any) -> T:
-        return self._root.call(func, *args, **kwargs)
 
     @property
     def base_url(self) -> str:

@@ -14,16 +14,17 @@ import contextlib
 import signal
 import threading
 import weakref
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
 from virtnum._errors import VirtnumError
+from virtnum._loop_drive import Drive, driver_for
 
 __all__ = ["CLOSED", "ThreadLoops", "awaited", "off_loop"]
 
 T = TypeVar("T")
 CLOSED = "this client is closed; create a new one"
-_MAIN = threading.main_thread()
+_MAIN = threading.main_thread().ident
 
 # signal's own functions convert to and from enums (~5 us a call): on every blocking
 # call that is a cost; the C module under it takes plain ints
@@ -40,20 +41,6 @@ _SIGINT = int(signal.SIGINT)
 
 async def awaited(func: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
     return await func(*args, **kwargs)
-
-
-async def _then_stop(
-    loop: asyncio.AbstractEventLoop, func: Callable[..., Awaitable[T]], args: Any, kwargs: Any
-) -> T:
-    """Await the call, then stop ``loop``: ``run_forever`` returns in the very iteration
-    the call ends, where ``run_until_complete`` takes one more for its done callback
-    (on this kind of machine, about a third of what running a loop per call costs).
-    The task is cancelled only through the loop (``call_soon_threadsafe``), after its
-    first step: the body has started, so this ``finally`` always runs."""
-    try:
-        return await func(*args, **kwargs)
-    finally:
-        loop.stop()
 
 
 def off_loop(work: Callable[[], None]) -> None:
@@ -89,10 +76,11 @@ def _retire(loop: asyncio.AbstractEventLoop) -> None:
 class ThreadLoop:
     """One thread's own event loop for one client, and the call running on it."""
 
-    __slots__ = ("__weakref__", "lock", "loop", "task")
+    __slots__ = ("__weakref__", "drive", "lock", "loop", "task")
 
     def __init__(self) -> None:
         self.loop = asyncio.new_event_loop()
+        self.drive: Drive = driver_for(self.loop)
         self.lock = threading.Lock()  # held while a call runs on the loop
         self.task: asyncio.Task[Any] | None = None
         weakref.finalize(self, _retire, self.loop)
@@ -107,24 +95,24 @@ class ThreadLoops:
         self._lock = threading.Lock()
         self.closed = False
 
-    def _mine(self) -> ThreadLoop:
-        entry: ThreadLoop | None = getattr(self._local, "entry", None)
-        if entry is None:
-            entry = self._local.entry = ThreadLoop()
-            with self._lock:
-                self._all.add(entry)
+    def _new_entry(self) -> ThreadLoop:
+        entry = self._local.entry = ThreadLoop()
+        with self._lock:
+            self._all.add(entry)
         return entry
 
-    def run(self, func: Callable[..., Awaitable[T]], /, *args: Any, **kwargs: Any) -> T:
+    def run(self, func: Callable[..., Coroutine[Any, Any, T]], /, *args: Any, **kwargs: Any) -> T:
         """``func(*args, **kwargs)`` to completion on this thread's loop."""
-        entry = self._mine()
+        entry: ThreadLoop | None = getattr(self._local, "entry", None)
+        if entry is None:
+            entry = self._new_entry()
         with entry.lock:
             if self.closed:
                 raise VirtnumError(CLOSED)
-            task = entry.loop.create_task(_then_stop(entry.loop, func, args, kwargs))
+            task = entry.loop.create_task(func(*args, **kwargs))
             entry.task = task
             try:
-                result: T = _run(entry.loop, task)
+                result: T = _run(entry, task)
                 return result
             except asyncio.CancelledError:
                 if not self.closed:
@@ -152,10 +140,10 @@ class ThreadLoops:
                 entry.loop.call_soon_threadsafe(task.cancel)
 
 
-def _run(loop: asyncio.AbstractEventLoop, task: asyncio.Task[Any]) -> Any:
+def _run(entry: ThreadLoop, task: asyncio.Task[Any]) -> Any:
     """Run ``task`` to its end and return its result. Ctrl-C in the main thread cancels
     it (the request stops cleanly) and is raised once it has ended."""
-    interrupted = False
+    loop, interrupted = entry.loop, False
 
     def on_sigint(signum: int, frame: Any) -> None:
         nonlocal interrupted
@@ -163,11 +151,10 @@ def _run(loop: asyncio.AbstractEventLoop, task: asyncio.Task[Any]) -> Any:
         loop.call_soon_threadsafe(task.cancel)
 
     previous = None
-    if threading.current_thread() is _MAIN and _getsignal(_SIGINT) is signal.default_int_handler:
+    if threading.get_ident() == _MAIN and _getsignal(_SIGINT) is signal.default_int_handler:
         previous = _setsignal(_SIGINT, on_sigint)
     try:
-        while not task.done():  # the task stops the loop as its last step
-            loop.run_forever()
+        entry.drive(task)
         return task.result()
     except asyncio.CancelledError:
         if not interrupted:

@@ -9,7 +9,7 @@ import concurrent.futures
 import os
 import threading
 import warnings
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from contextlib import ExitStack
 from typing import Any, TypeVar
 
@@ -114,10 +114,11 @@ class Root:
         self._background: LoopThread | None = None
         self.users = 0
 
-    def call(self, func: Callable[..., Awaitable[T]], /, *args: Any, **kwargs: Any) -> T:
+    def call(self, func: Callable[..., Coroutine[Any, Any, T]], /, *args: Any, **kwargs: Any) -> T:
         """Run ``func(*args, **kwargs)``: on this thread's own loop, or, from inside a
         running loop (a notebook, a callback), on the background loop thread."""
-        self._after_fork()
+        if self._made_in != os.getpid():
+            self._after_fork()
         if asyncio.events._get_running_loop() is None:
             return self._loops.run(func, *args, **kwargs)
         return self._background_thread().call(func, *args, **kwargs)

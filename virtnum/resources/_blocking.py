@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from typing import Any, Concatenate, Generic, ParamSpec, Protocol, TypeVar
 
 from virtnum.resources._pagination import PageIterator
@@ -25,7 +25,9 @@ A = TypeVar("A")
 class Bridge(Protocol):
     """Runs ``func(*args, **kwargs)`` on the client's event loop and waits for it."""
 
-    def __call__(self, func: Callable[..., Awaitable[T]], /, *args: Any, **kwargs: Any) -> T: ...
+    def __call__(
+        self, func: Callable[..., Coroutine[Any, Any, T]], /, *args: Any, **kwargs: Any
+    ) -> T: ...
 
 
 class BlockingResource(Generic[A]):
