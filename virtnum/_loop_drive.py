@@ -15,15 +15,17 @@ import asyncio
 import functools
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import AsyncGenerator, Callable
 from typing import Any
 
 __all__ = ["Drive", "driver_for"]
 
 Drive = Callable[[asyncio.Task[Any]], object]
+_Hook = Callable[[AsyncGenerator[Any, Any]], None]
 
 _set_running_loop = asyncio.events._set_running_loop
 _get_hooks, _set_hooks = sys.get_asyncgen_hooks, sys.set_asyncgen_hooks
+_get_ident = threading.get_ident
 _Base = asyncio.BaseEventLoop
 _ASYNCIOS_OWN = ("run_forever", "_run_once", "_asyncgen_firstiter_hook", "_asyncgen_finalizer_hook")
 
@@ -35,17 +37,23 @@ def driver_for(loop: asyncio.AbstractEventLoop) -> Drive:
     own = all(getattr(kind, name, None) is getattr(_Base, name, 0) for name in _ASYNCIOS_OWN)
     if not own or loop.get_debug() or not hasattr(loop, "_thread_id"):
         return loop.run_until_complete
-    return functools.partial(_step_until_done, loop)
+    steps = (loop._run_once, loop._asyncgen_firstiter_hook, loop._asyncgen_finalizer_hook)  # type: ignore[attr-defined]
+    return functools.partial(_step_until_done, loop, *steps)
 
 
-def _step_until_done(loop: Any, task: asyncio.Task[Any]) -> None:
+def _step_until_done(
+    loop: Any,
+    run_once: Callable[[], None],
+    firstiter: _Hook,
+    finalizer: _Hook,
+    task: asyncio.Task[Any],
+) -> None:
     """``run_forever``'s set-up and clean-up around ``_run_once`` while ``task`` runs."""
     hooks = _get_hooks()
-    loop._thread_id = threading.get_ident()  # loop.is_running() is True meanwhile
-    _set_hooks(firstiter=loop._asyncgen_firstiter_hook, finalizer=loop._asyncgen_finalizer_hook)
+    loop._thread_id = _get_ident()  # loop.is_running() is True meanwhile
+    _set_hooks(firstiter, finalizer)
     _set_running_loop(loop)
     try:
-        run_once = loop._run_once
         while not task.done():
             run_once()
     finally:

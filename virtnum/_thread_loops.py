@@ -37,6 +37,8 @@ try:
 except ImportError:  # pragma: no cover - another Python implementation
     _getsignal, _setsignal = signal.getsignal, signal.signal
 _SIGINT = int(signal.SIGINT)
+_DEFAULT_INT_HANDLER = signal.default_int_handler
+_get_ident = threading.get_ident
 
 
 async def awaited(func: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
@@ -76,14 +78,44 @@ def _retire(loop: asyncio.AbstractEventLoop) -> None:
 class ThreadLoop:
     """One thread's own event loop for one client, and the call running on it."""
 
-    __slots__ = ("__weakref__", "drive", "lock", "loop", "task")
+    __slots__ = ("__weakref__", "drive", "interrupted", "lock", "loop", "task")
 
     def __init__(self) -> None:
         self.loop = asyncio.new_event_loop()
         self.drive: Drive = driver_for(self.loop)
         self.lock = threading.Lock()  # held while a call runs on the loop
         self.task: asyncio.Task[Any] | None = None
+        self.interrupted = False
         weakref.finalize(self, _retire, self.loop)
+
+    def finish(self, task: asyncio.Task[Any]) -> Any:
+        """Run ``task`` to its end and return its result. Ctrl-C in the main thread
+        cancels it (the request stops cleanly) and is raised once it has ended."""
+        previous = None
+        if _get_ident() == _MAIN and _getsignal(_SIGINT) is _DEFAULT_INT_HANDLER:
+            self.interrupted = False
+            previous = _setsignal(_SIGINT, self._on_sigint)
+        try:
+            self.drive(task)
+            return task.result()
+        except asyncio.CancelledError:
+            if not self.interrupted:
+                raise
+        except BaseException:
+            if not task.done():  # raised by the loop itself: stop the call before going up
+                task.cancel()
+                with contextlib.suppress(BaseException):
+                    self.loop.run_until_complete(task)
+            raise
+        finally:
+            if previous is not None:
+                _setsignal(_SIGINT, previous)
+        raise KeyboardInterrupt
+
+    def _on_sigint(self, signum: int, frame: Any) -> None:
+        self.interrupted = True
+        if (task := self.task) is not None:
+            self.loop.call_soon_threadsafe(task.cancel)
 
 
 class ThreadLoops:
@@ -109,10 +141,9 @@ class ThreadLoops:
         with entry.lock:
             if self.closed:
                 raise VirtnumError(CLOSED)
-            task = entry.loop.create_task(func(*args, **kwargs))
-            entry.task = task
+            task = entry.task = entry.loop.create_task(func(*args, **kwargs))
             try:
-                result: T = _run(entry, task)
+                result: T = entry.finish(task)
                 return result
             except asyncio.CancelledError:
                 if not self.closed:
@@ -138,34 +169,3 @@ class ThreadLoops:
                     entry.lock.release()
             elif (task := entry.task) is not None and not entry.loop.is_closed():
                 entry.loop.call_soon_threadsafe(task.cancel)
-
-
-def _run(entry: ThreadLoop, task: asyncio.Task[Any]) -> Any:
-    """Run ``task`` to its end and return its result. Ctrl-C in the main thread cancels
-    it (the request stops cleanly) and is raised once it has ended."""
-    loop, interrupted = entry.loop, False
-
-    def on_sigint(signum: int, frame: Any) -> None:
-        nonlocal interrupted
-        interrupted = True
-        loop.call_soon_threadsafe(task.cancel)
-
-    previous = None
-    if threading.get_ident() == _MAIN and _getsignal(_SIGINT) is signal.default_int_handler:
-        previous = _setsignal(_SIGINT, on_sigint)
-    try:
-        entry.drive(task)
-        return task.result()
-    except asyncio.CancelledError:
-        if not interrupted:
-            raise
-    except BaseException:
-        if not task.done():  # raised by the loop itself: stop the call before going up
-            task.cancel()
-            with contextlib.suppress(BaseException):
-                loop.run_until_complete(task)
-        raise
-    finally:
-        if previous is not None:
-            _setsignal(_SIGINT, previous)
-    raise KeyboardInterrupt
