@@ -51,8 +51,10 @@ def test_while_stepping_the_loop_runs_here_and_after_it_does_not(
 
     before = sys.get_asyncgen_hooks()
     driver_for(loop)(loop.create_task(look()))
-    assert seen["loop"] is loop and seen["running"] is True
-    assert seen["firstiter"] is not None and seen["firstiter"] != before.firstiter
+    assert seen["loop"] is loop
+    assert seen["running"] is True
+    assert seen["firstiter"] is not None
+    assert seen["firstiter"] != before.firstiter
     assert asyncio.events._get_running_loop() is None
     assert not loop.is_running()
     assert sys.get_asyncgen_hooks() == before
