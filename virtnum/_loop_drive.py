@@ -1,12 +1,12 @@
 """Run one task to its end on a loop of this thread's own, at the cost of its steps.
 
 ``run_until_complete`` adds a done callback, and ``run_forever`` checks and sets up the
-loop, then stops it one iteration after the task ends: per blocking call that is a
-twentieth of a small request's time on the benchmark machine (``benchmarks/RESULTS.md``).
-For a loop whose ``run_forever`` is asyncio's own, ``stepper`` does what that sets up
-(the running loop, the loop's thread, the async generator hooks) and steps the loop
-only until the task is done. Any other loop (uvloop, Windows' proactor, a loop in
-debug mode) keeps ``run_until_complete``.
+loop, then stops it one iteration after the task ends: per blocking call that is about
+9 % of a small ``get``'s instructions (``benchmarks/RESULTS.md``). For a loop whose
+``run_forever`` is asyncio's own, ``driver_for`` gives ``_step_until_done``: what
+``run_forever`` sets up (the running loop, the loop's thread, the async generator
+hooks), and the loop stepped only until the task is done. Any other loop (uvloop,
+Windows' proactor, a loop in debug mode) keeps ``run_until_complete``.
 """
 
 from __future__ import annotations
