@@ -3,10 +3,13 @@ nothing new."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import asyncio
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any, Generic, TypeVar
 
-__all__ = ["PageIterator"]
+from virtnum._errors import VirtnumError
+
+__all__ = ["ItemIterator", "PageIterator"]
 
 T = TypeVar("T")
 Query = list[tuple[str, str]]
@@ -70,6 +73,47 @@ class PageIterator(Generic[T]):
     async def aclose(self) -> None:
         """Async spelling of ``stop``, for ``contextlib.aclosing``."""
         self.stop()
+
+
+class ItemIterator(Generic[T]):
+    """Async iterator over the items of a ``PageIterator``, one page fetched at a time.
+
+    It belongs to the event loop it began in: resumed under a later ``asyncio.run``
+    after that loop finished, it raises instead of stopping as if the listing ended.
+    """
+
+    def __init__(self, pages: PageIterator[T]) -> None:
+        self._pages = pages
+        self._page: Iterator[T] = iter(())
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def __aiter__(self) -> ItemIterator[T]:
+        return self
+
+    async def __anext__(self) -> T:
+        self._check_loop()
+        for item in self._page:
+            return item
+        async for page in self._pages:
+            self._page = iter(page)
+            for item in self._page:
+                return item
+        raise StopAsyncIteration
+
+    async def aclose(self) -> None:
+        """Stop paging; no further requests are made (for ``contextlib.aclosing``)."""
+        self._pages.stop()
+
+    def _check_loop(self) -> None:
+        loop = asyncio.get_running_loop()
+        began = self._loop
+        if began is None:
+            self._loop = loop
+        elif began is not loop and (began.is_closed() or not began.is_running()):
+            raise VirtnumError(
+                "this iterator belongs to a finished event loop; "
+                "call numbers.iter() again in the running one"
+            )
 
 
 def _id(item: Any) -> Any:

@@ -24,7 +24,7 @@ from virtnum.resources._bodies import (
     update_body,
     with_kept_purpose,
 )
-from virtnum.resources._pagination import PageIterator
+from virtnum.resources._pagination import ItemIterator, PageIterator
 from virtnum.resources._waiting import check_seconds, check_states, poll_state
 
 __all__ = ["OUTBOUND", "AsyncNumbers", "Numbers"]
@@ -96,7 +96,7 @@ class AsyncNumbers:
         A page with a malformed record raises ResponseValidationError when it arrives,
         its good records in ``.partial``.
         """
-        return _items(self.pages(filter, page_size=page_size, **where))
+        return ItemIterator(self.pages(filter, page_size=page_size, **where))
 
     async def list_outbound(self) -> builtins.list[VirtualNumber]:
         """Numbers usable for outbound calls: purpose set, state active, type def or abc."""
@@ -270,15 +270,6 @@ async def _first_failure(tasks: Sequence[asyncio.Future[None]]) -> None:
         failure = task.exception()
         if failure is not None:
             raise failure
-
-
-async def _items(pages: PageIterator[VirtualNumber]) -> AsyncIterator[VirtualNumber]:
-    try:
-        async for page in pages:
-            for item in page:
-                yield item
-    finally:
-        await pages.aclose()
 
 
 class Numbers(BlockingResource[AsyncNumbers]):
