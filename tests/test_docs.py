@@ -220,3 +220,15 @@ def test_the_drawn_exception_tree_is_the_real_one() -> None:
         cls = getattr(virtnum, name)
         expected = Exception if parent is None else getattr(virtnum, parent)
         assert expected in cls.__bases__, (name, parent)
+
+
+def test_the_client_docstring_gives_each_default_its_value() -> None:
+    from virtnum._http import config
+
+    doc = virtnum.AsyncClient.__doc__ or ""
+    assert "virtnum._" not in doc
+    for name in ("timeout", "connect_timeout", "max_retries", "retry_after_cap"):
+        value = getattr(config, f"DEFAULT_{name.upper()}")
+        assert f"``{name}={value!r}``" in doc
+    assert f"``max_connections={config.DEFAULT_MAX_CONNECTIONS}``" in doc
+    assert f"``max_response_size={config.DEFAULT_MAX_RESPONSE_SIZE}``" in doc

@@ -50,7 +50,7 @@ class AsyncClient:
     Without ``token``: the credentials file's ``profile``, else ``$VIRTNUM_TOKEN``, else
     the profile named by ``$VIRTNUM_PROFILE``, else the ``default`` profile; ``base_url``
     comes with the token (the profile's URL, or ``$VIRTNUM_BASE_URL``), then the
-    production URL (see ``virtnum._credentials``). The token is sent as given.
+    production URL (the *Credentials and profiles* page). The token is sent as given.
     ``timeout`` (total) and ``connect_timeout`` bound one attempt, ``deadline`` the
     whole call (every attempt and pause between them); seconds, ``None`` for no limit.
     ``trust_env=True`` uses the ``HTTP(S)_PROXY``/``NO_PROXY`` variables; ``proxy`` is a
@@ -62,6 +62,10 @@ class AsyncClient:
     may be used from any event loop: it keeps a session per loop. ``on_request`` and
     ``on_response`` hooks see every attempt; ``trace_configs`` go to every session
     (OpenTelemetry's aiohttp instrumentation, say).
+
+    Defaults: ``timeout=30.0``, ``connect_timeout=10.0``, ``max_retries=2``,
+    ``retry_after_cap=60.0``, ``max_connections=100``,
+    ``max_response_size=268435456`` (256 MiB).
     """
 
     def __init__(
