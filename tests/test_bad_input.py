@@ -28,6 +28,9 @@ PLAIN_TYPE = "plain TypeError"
 
 Call = Callable[[AsyncClient, str], Any]
 
+#: An int Python refuses to print (past its 4,300-digit limit): it cannot be a path.
+UNPRINTABLE = 10**5000
+
 
 def case(call: Call, expect: str, name: str, *, id: str) -> Any:
     return pytest.param(call, expect, name, id=id)
@@ -53,11 +56,44 @@ CASES = [
     case(lambda c, _: c.numbers.get("1"), TYPE, "id", id="get-digit-string"),
     case(lambda c, _: c.numbers.get("1/../employee"), TYPE, "id", id="get-path-traversal"),
     case(lambda c, _: c.numbers.get(None), TYPE, "id", id="get-none"),
+    case(lambda c, _: c.numbers.get(UNPRINTABLE), VALUE, "id", id="get-unprintable"),
+    case(lambda c, _: c.numbers.get(-UNPRINTABLE), VALUE, "id", id="get-unprintable-negative"),
+    case(lambda c, _: c.numbers.delete(UNPRINTABLE), VALUE, "id", id="delete-unprintable"),
+    case(
+        lambda c, _: c.numbers.update(UNPRINTABLE, comment="x"),
+        VALUE,
+        "id",
+        id="update-unprintable",
+    ),
+    case(
+        lambda c, _: c.numbers.update(1, purpose="employee", employee_id=UNPRINTABLE),
+        VALUE,
+        "employee_id",
+        id="update-unprintable-employee_id",
+    ),
+    case(
+        lambda c, _: c.numbers.wait_for_state(UNPRINTABLE, "active"),
+        VALUE,
+        "id",
+        id="wait_for_state-unprintable",
+    ),
     # --- numbers.get_many(ids, concurrency=...)
     case(lambda c, _: c.numbers.get_many([1, 2, 0]), VALUE, "ids[2]", id="get_many-zero-id"),
     case(lambda c, _: c.numbers.get_many([1, "3"]), TYPE, "ids[1]", id="get_many-str-id"),
     case(lambda c, _: c.numbers.get_many([True, 1]), TYPE, "ids[0]", id="get_many-bool-id"),
     case(lambda c, _: c.numbers.get_many("123"), TYPE, "ids", id="get_many-ids-is-str"),
+    case(
+        lambda c, _: c.numbers.get_many([1, 2, 3, 4, 5, 6, UNPRINTABLE], concurrency=1),
+        VALUE,
+        "ids[6]",
+        id="get_many-unprintable-id",
+    ),
+    case(
+        lambda c, _: c.numbers.get_many([1], concurrency=-UNPRINTABLE),
+        VALUE,
+        "concurrency",
+        id="conc-unprintable-negative",
+    ),
     case(lambda c, _: c.numbers.get_many([1], concurrency=0), VALUE, "concurrency", id="conc-zero"),
     case(lambda c, _: c.numbers.get_many([1], concurrency=-3), VALUE, "concurrency", id="conc-neg"),
     case(
@@ -70,6 +106,12 @@ CASES = [
     case(lambda c, _: c.numbers.iter(page_size=0), VALUE, "page_size", id="iter-page_size-zero"),
     case(lambda c, _: c.numbers.pages(page_size=-1), VALUE, "page_size", id="pages-page_size-neg"),
     case(lambda c, _: c.numbers.iter(page_size="10"), TYPE, "page_size", id="iter-page_size-str"),
+    case(
+        lambda c, _: c.numbers.pages(page_size=UNPRINTABLE),
+        VALUE,
+        "page_size",
+        id="pages-page_size-unprintable",
+    ),
     # --- numbers.list(**where): fields, operators and kinds of value
     case(lambda c, _: c.numbers.list(colour="red"), VALUE, "colour", id="list-unknown-field"),
     case(lambda c, _: c.numbers.list(type__gt="def"), VALUE, "type__gt", id="list-op-gt"),

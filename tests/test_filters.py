@@ -329,6 +329,32 @@ def test_bad_parse_values_raise_value_error_naming_the_key(query: str, key: str)
         Filter.parse(query)
 
 
+LONE = "caf\udce9 nobody asked for"
+UTF8_REFUSAL = (
+    r"^filter '(comment|comment__ne|state)': .*cannot be encoded as UTF-8 \(position 3\)$"
+)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: Filter(comment=LONE),
+        lambda: Filter().where(comment=["ok", LONE]),
+        lambda: Filter().exclude(comment=LONE),
+        lambda: Filter(state=State(LONE)),
+        lambda: Filter.parse("comment=" + LONE),
+        lambda: Filter.parse("comment=caf%ED%B3%A9"),  # percent-escaped, not UTF-8
+        lambda: Filter.parse("comment=caf%E9"),  # Latin-1, not UTF-8
+    ],
+)
+def test_a_value_a_url_cannot_carry_is_refused_by_field(make: Any) -> None:
+    """yarl drops a lone surrogate (``caf`` would be sent) and the stdlib turns a bad
+    escape into U+FFFD: either way numbers nobody asked for would come back."""
+    with pytest.raises(ValueError, match=UTF8_REFUSAL) as info:
+        make()
+    assert "caf" not in str(info.value)
+
+
 def test_parse_non_str() -> None:
     with pytest.raises(TypeError):
         Filter.parse(b"state=active")  # type: ignore[arg-type]

@@ -86,6 +86,10 @@ async def test_list_rejects_bad_filters_before_sending(
         await client.numbers.list(tpye="def")
     with pytest.raises(ValueError, match="None"):
         await client.numbers.list(state=None)
+    with pytest.raises(ValueError, match=r"'comment': .* UTF-8"):
+        await client.numbers.list(comment="caf\udce9")
+    with pytest.raises(ValueError, match=r"'comment': .* UTF-8"):
+        await client.numbers.list("comment=caf\udce9")
     assert len(server.requests) == before
 
 

@@ -79,6 +79,7 @@ async def test_update_refuses_to_repeat_employee_with_no_employee_id_on_record(
         ({}, "at least one field"),
         ({"server_port": 0}, "server_port"),
         ({"server_port": 70000}, "server_port"),
+        ({"server_port": 10**5000}, "^server_port must be 1 to 65535, got an int of 16610 bits$"),
         ({"comment": 5}, "comment"),
     ],
 )
@@ -130,6 +131,35 @@ async def test_add_sip_registration_validates_first(
     for bad, name in cases:
         with pytest.raises(ValueError, match=name):
             await client.numbers.add_sip_registration(**{**SIP, **bad})  # type: ignore[arg-type]
+    assert server.requests == []
+
+
+UNENCODABLE = "^{}: contains a character that cannot be encoded as UTF-8 \\(position 4\\)$"
+
+
+@pytest.mark.parametrize("field", ["password", "login", "server_host", "comment"])
+async def test_a_sip_field_utf8_cannot_encode_is_refused_by_name(
+    client: AsyncClient, server: FakeServer, field: str
+) -> None:
+    """A lone surrogate made the JSON encoder raise a bare UnicodeEncodeError holding
+    the whole value (a password, too) after the checks; now it is named, never shown."""
+    value = "secr\udce9t-value"
+    with pytest.raises(ValueError, match=UNENCODABLE.format(field)) as info:
+        await client.numbers.add_sip_registration(**{**SIP, field: value})
+    assert "secr" not in repr(info.value)
+    assert info.value.__context__ is None  # no chained error keeps the value
+    with pytest.raises(ValueError, match=UNENCODABLE.format(field)):
+        await client.numbers.update(1, **{field: value})
+    assert server.requests == []
+
+
+async def test_a_mobile_comment_utf8_cannot_encode_is_refused(
+    client: AsyncClient, server: FakeServer
+) -> None:
+    with pytest.raises(ValueError, match=UNENCODABLE.format("comment")):
+        await client.numbers.add_mobile(
+            number="79261234567", dgn_number="74951234567", purpose="company", comment="note\ud800"
+        )
     assert server.requests == []
 
 

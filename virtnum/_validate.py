@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -24,9 +25,14 @@ __all__ = [
     "check_ssl",
     "check_timeout",
     "check_token",
+    "check_utf8",
+    "int_shown",
     "refuse_plain_http",
     "wrong_type",
 ]
+
+#: Below this an int is surely printable: every real id costs one comparison.
+_SMALL = 1 << 64
 
 
 def wrong_type(name: str, expected: str, value: Any) -> InvalidArgumentTypeError:
@@ -34,13 +40,39 @@ def wrong_type(name: str, expected: str, value: Any) -> InvalidArgumentTypeError
     return InvalidArgumentTypeError(f"{name} must be {expected}, got {type(value).__name__}")
 
 
+def _printable(value: int) -> bool:
+    """Whether Python can write ``value`` in decimal (``sys.get_int_max_str_digits``)."""
+    if -_SMALL < value < _SMALL:
+        return True
+    try:
+        str(value)
+    except ValueError:
+        return False
+    return True
+
+
+def int_shown(value: int) -> str:
+    """``value`` for an error message; its size in bits when it is too long to print."""
+    return str(value) if _printable(value) else f"an int of {value.bit_length()} bits"
+
+
+def _refuse_unprintable(value: int, name: str) -> int:
+    """An int that must become text (a path, a query, a body): refused when Python
+    cannot print it, before anything is sent."""
+    if value >= _SMALL and not _printable(value):
+        limit = sys.get_int_max_str_digits()
+        raise ValueError(f"{name} is too large: more than the {limit} digits Python prints")
+    return value
+
+
 def check_id(value: Any, name: str = "id") -> int:
-    """A positive int (not bool): nothing else can reach a request path."""
+    """A positive int (not bool) that Python can print: nothing else can reach a
+    request path."""
     if type(value) is not int:
         raise wrong_type(name, "a positive int", value)
     if value <= 0:
-        raise ValueError(f"{name} must be a positive int, got {value}")
-    return value
+        raise ValueError(f"{name} must be a positive int, got {int_shown(value)}")
+    return _refuse_unprintable(value, name)
 
 
 def check_ids(values: Any) -> list[int]:
@@ -54,16 +86,38 @@ def check_positive_int(value: Any, name: str) -> int:
     if type(value) is not int:
         raise wrong_type(name, "an int", value)
     if value <= 0:
-        raise ValueError(f"{name} must be positive, got {value}")
-    return value
+        raise ValueError(f"{name} must be positive, got {int_shown(value)}")
+    return _refuse_unprintable(value, name)
 
 
 def check_non_negative_int(value: Any, name: str) -> int:
     if type(value) is not int:
         raise wrong_type(name, "an int", value)
     if value < 0:
-        raise ValueError(f"{name} must be 0 or more, got {value}")
-    return value
+        raise ValueError(f"{name} must be 0 or more, got {int_shown(value)}")
+    return _refuse_unprintable(value, name)
+
+
+def _unencodable_at(text: str) -> int | None:
+    """The position of the first character UTF-8 cannot encode (a lone surrogate)."""
+    if text.isascii():
+        return None
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return exc.start
+    return None
+
+
+def check_utf8(text: str, name: str) -> str:
+    """A str that a URL or a JSON body can carry (UTF-8 encodes it); the error names
+    ``name`` and the position, never the text (it may be a password)."""
+    position = _unencodable_at(text)
+    if position is not None:  # raised outside the except: no context holds the text
+        raise ValueError(
+            f"{name}: contains a character that cannot be encoded as UTF-8 (position {position})"
+        )
+    return text
 
 
 def check_timeout(value: Any, name: str) -> float | None:

@@ -2,7 +2,9 @@
 
 ``field=value`` is equality, a repeated parameter means "any of", ``field__ne=value``
 means "not equal", and ``_sort``/``_order`` sort. Every value is checked against the
-field's type and turned into the exact string that is sent, before any request.
+field's type and turned into the exact string that is sent, before any request. A URL
+carries any text UTF-8 encodes (NUL and control characters percent-encoded, exactly);
+a lone surrogate, which it cannot carry (yarl would drop it), is refused.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from urllib.parse import parse_qsl, urlencode
 import attrs
 
 from virtnum._errors import InvalidArgumentTypeError
-from virtnum._validate import wrong_type
+from virtnum._validate import check_utf8, wrong_type
 from virtnum.models import VIRTUAL_NUMBER_FIELDS, VirtualNumber
 
 __all__ = ["Filter"]
@@ -63,6 +65,8 @@ def _encode(key: str, field: str, value: Any) -> str:
     kind = _KINDS[field]
     if value is None:
         raise ValueError(f"filter {key!r}: None is not a value to filter on")
+    if isinstance(value, str):
+        check_utf8(value, f"filter {key!r}")
     if kind is bool:
         if type(value) is bool:
             return "true" if value else "false"
@@ -106,11 +110,11 @@ def _decode(key: str, field: str, text: str) -> str:
     kind = _KINDS[field]
     if kind is bool:
         if text not in ("true", "false"):
-            raise ValueError(f"filter {key!r}: expected true or false, got {text!r}")
+            raise ValueError(f"filter {key!r}: expected true or false, got {text[:40]!r}")
         return text
     if kind is int:
         if not _INT.fullmatch(text):
-            raise ValueError(f"filter {key!r}: expected an integer, got {text!r}")
+            raise ValueError(f"filter {key!r}: expected an integer, got {text[:40]!r}")
         return str(int(text))
     return _encode(key, field, text)
 
@@ -187,12 +191,14 @@ class Filter:
 
     @classmethod
     def parse(cls, query: str) -> Filter:
-        """Read a query string such as ``purpose__ne=not_specified&type=def&type=abc``."""
+        """Read a query string such as ``purpose__ne=not_specified&type=def&type=abc``;
+        a percent-escape that is not UTF-8 is refused, never replaced with U+FFFD."""
         if not isinstance(query, str):
             raise wrong_type("parse", "a str", query)
         pairs: list[tuple[str, str]] = []
         sort: dict[str, str] = {}
-        for key, text in parse_qsl(query.lstrip("?"), keep_blank_values=True):
+        query = query.lstrip("?")
+        for key, text in parse_qsl(query, keep_blank_values=True, errors="surrogateescape"):
             if key in ("_sort", "_order"):
                 if key in sort:
                     raise ValueError(f"parse: {key} given twice")

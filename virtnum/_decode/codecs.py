@@ -18,6 +18,7 @@ from cattrs import Converter
 from cattrs.gen import make_dict_structure_fn, override
 
 from virtnum._decode.fast import FastDecoder
+from virtnum._decode.out_of_range import plain_json
 
 __all__ = ["Codec", "derived_fixes"]
 
@@ -88,7 +89,7 @@ class Codec(Generic[T]):
             model = _object(plain, data)
             if known.issuperset(data):
                 return model
-            extra = {key: value for key, value in data.items() if key not in known}
+            extra = {key: plain_json(value) for key, value in data.items() if key not in known}
             return attrs.evolve(model, extra=extra)  # type: ignore[misc]
 
         return structure

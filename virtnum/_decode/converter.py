@@ -18,6 +18,7 @@ from cattrs.gen import make_dict_unstructure_fn, override
 from cattrs.v import format_exception
 
 from virtnum._decode.codecs import Codec, Codecs
+from virtnum._decode.out_of_range import OutOfRange
 from virtnum.models import (
     TOLERANT_ENUMS,
     AvailableMobileNumber,
@@ -45,6 +46,7 @@ _JSON_NAMES = {
     str: "string",
     list: "array",
     dict: "object",
+    OutOfRange: "number out of range",
 }
 
 

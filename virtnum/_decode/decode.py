@@ -6,7 +6,6 @@ decoding knows nothing of the network.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from typing import Any, Protocol, TypeVar
@@ -16,6 +15,7 @@ import msgspec
 from virtnum._decode.converter import CODECS
 from virtnum._decode.fast import Fallback
 from virtnum._decode.gc import paused_gc
+from virtnum._decode.out_of_range import loads
 from virtnum._decode.structure import structure_list, structure_one
 from virtnum._errors import ResponseValidationError
 from virtnum._logs import logger
@@ -91,7 +91,8 @@ def _decode_list(payload: Body, cls: type[T]) -> list[T]:
 
 def _json(payload: Body) -> Any:
     """The body as JSON values; stdlib json last, for what strict parsers refuse (NaN,
-    lone surrogates). Not JSON at all -> ResponseValidationError with a redacted snippet."""
+    lone surrogates, numbers out of range: ``out_of_range``). Not JSON at all ->
+    ResponseValidationError with a redacted snippet."""
     raw = payload.content
     too_deep = False
     with paused_gc(len(raw) > _LARGE_BODY):
@@ -102,7 +103,7 @@ def _json(payload: Body) -> Any:
         except RecursionError:
             too_deep = True
         try:
-            return json.loads(raw)
+            return loads(raw)
         except ValueError:
             pass
         except RecursionError:

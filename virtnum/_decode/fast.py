@@ -23,6 +23,7 @@ import attrs
 import msgspec
 
 from virtnum._decode.mirror import strict_mirror
+from virtnum._decode.out_of_range import loads, plain_json
 
 __all__ = ["Fallback", "FastDecoder"]
 
@@ -282,8 +283,20 @@ def _extra_of(raw: Any, keys: _Keys) -> Mapping[str, Any]:
     for index in range(keys.known, len(keys.names)):
         value = getattr(raw, f"k{index}")
         if value is not msgspec.UNSET:
-            extra[keys.names[index]] = msgspec.json.decode(value)
+            try:
+                extra[keys.names[index]] = msgspec.json.decode(value)
+            except msgspec.DecodeError:
+                extra[keys.names[index]] = _odd_value(value)
     return extra
+
+
+def _odd_value(value: msgspec.Raw) -> Any:
+    """An unknown key's value msgspec refuses (a number out of range), read as the
+    cattrs path reads it; Fallback if even that fails."""
+    try:
+        return plain_json(loads(bytes(value)))
+    except (ValueError, RecursionError):
+        raise Fallback from None
 
 
 def _attach_extra(model: Any, extra: Mapping[str, Any]) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from virtnum._types import NOT_GIVEN
-from virtnum._validate import check_id, check_optional_str, wrong_type
+from virtnum._validate import check_id, check_optional_str, check_utf8, int_shown, wrong_type
 from virtnum.models import NumberType, Purpose, VirtualNumber
 
 __all__ = [
@@ -60,7 +60,7 @@ def _port(value: Any) -> int:
     if type(value) is not int:
         raise wrong_type("server_port", "an int", value)
     if not 1 <= value <= 65535:
-        raise ValueError(f"server_port must be 1 to 65535, got {value}")
+        raise ValueError(f"server_port must be 1 to 65535, got {int_shown(value)}")
     return value
 
 
@@ -111,11 +111,12 @@ MOBILE_FIELDS: dict[str, Check] = {
 
 def _checked(fields: dict[str, Check], given: Mapping[str, Any]) -> dict[str, Any]:
     """The checked value of every field given (not NOT_GIVEN; a None comment is left out
-    of a POST, where it cannot clear anything)."""
+    of a POST, where it cannot clear anything). A str that UTF-8 cannot encode is
+    refused first, by name: the JSON encoder's own error would quote it whole."""
     return {
-        name: check(given[name], name)
+        name: check(check_utf8(value, name) if isinstance(value, str) else value, name)
         for name, check in fields.items()
-        if given[name] is not NOT_GIVEN
+        if (value := given[name]) is not NOT_GIVEN
     }
 
 
