@@ -4,12 +4,14 @@ An aiohttp session belongs to the loop that made it, so a client used from succe
 ``asyncio.run()`` calls, or from loops in several threads, needs one per loop. Each loop
 gets a watcher: an async generator that the loop finalizes in ``shutdown_asyncgens()``
 (which ``asyncio.run`` and anyio call before closing the loop), closing the session
-there, on its own loop.
+there, on its own loop. A forked child forgets its parent's sessions (their loops do
+not run there, and their sockets are the parent's): it makes its own.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 import weakref
 from collections.abc import AsyncGenerator, Callable
@@ -27,6 +29,7 @@ class _LoopSession:
     def __init__(self, session: aiohttp.ClientSession) -> None:
         self.session = session
         self.watcher: AsyncGenerator[None, None] | None = None
+        self.pid = os.getpid()
 
 
 class LoopSessions:
@@ -48,6 +51,14 @@ class LoopSessions:
         self._lock = threading.Lock()
         self._last: tuple[asyncio.AbstractEventLoop, aiohttp.ClientSession] | None = None
         self.closed = False
+        _everyone.add(self)
+
+    def _forget_the_parents(self) -> None:
+        """In a forked child: keep the parent's sessions, untouched, out of the way."""
+        self._lock = threading.Lock()  # one held by a parent thread stays held here
+        _inherited.extend(self._by_loop.values())
+        self._by_loop = weakref.WeakKeyDictionary()
+        self._last = None
 
     def ready(self) -> aiohttp.ClientSession | None:
         """The running loop's session when it is already made (no coroutine needed)."""
@@ -105,7 +116,8 @@ class LoopSessions:
                 if self._by_loop.get(loop) is entry:
                     del self._by_loop[loop]
                 self._last = None
-            await entry.session.close()
+            if entry.pid == os.getpid():  # a parent's sockets are not a child's to close
+                await entry.session.close()
 
     async def close(self) -> None:
         """Close every session that can be closed now: this loop's here, a running loop's
@@ -132,3 +144,16 @@ async def _close_here(entry: _LoopSession) -> None:
     await entry.session.close()
     if entry.watcher is not None:
         await entry.watcher.aclose()
+
+
+_everyone: weakref.WeakSet[LoopSessions] = weakref.WeakSet()
+_inherited: list[_LoopSession] = []  # a parent's, kept from the garbage collector
+
+
+def _after_fork_in_child() -> None:
+    for sessions in list(_everyone):
+        sessions._forget_the_parents()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
