@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
 from virtnum._errors import VirtnumError
+from virtnum._http.sessions import leave_to_owner
 from virtnum._loop_drive import Drive, driver_for
 
 __all__ = ["CLOSED", "ThreadLoops", "awaited", "off_loop"]
@@ -82,6 +83,7 @@ class ThreadLoop:
 
     def __init__(self) -> None:
         self.loop = asyncio.new_event_loop()
+        leave_to_owner(self.loop)  # _shut ends it with shutdown_asyncgens
         self.drive: Drive = driver_for(self.loop)
         self.lock = threading.Lock()  # held while a call runs on the loop
         self.task: asyncio.Task[Any] | None = None

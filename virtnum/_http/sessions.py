@@ -20,7 +20,7 @@ import aiohttp
 
 from virtnum._errors import VirtnumError
 
-__all__ = ["LoopSessions"]
+__all__ = ["LoopSessions", "leave_to_owner"]
 
 
 class _LoopSession:
@@ -30,6 +30,7 @@ class _LoopSession:
         self.session = session
         self.watcher: AsyncGenerator[None, None] | None = None
         self.pid = os.getpid()
+        self.finalizing = False  # the watcher's closing has begun
 
 
 class LoopSessions:
@@ -112,6 +113,7 @@ class LoopSessions:
         try:
             yield
         finally:
+            entry.finalizing = True
             with self._lock:
                 if self._by_loop.get(loop) is entry:
                     del self._by_loop[loop]
@@ -121,7 +123,8 @@ class LoopSessions:
 
     async def close(self) -> None:
         """Close every session that can be closed now: this loop's here, a running loop's
-        in another thread on that loop; a stopped loop's closes at its own shutdown."""
+        in another thread on that loop; a stopped loop's, or one whose owner shuts it
+        down (see ``leave_to_owner``), closes at its loop's shutdown."""
         self.closed = True
         with self._lock:
             self._last = None
@@ -132,20 +135,47 @@ class LoopSessions:
         for loop, entry in entries:
             if loop is current:
                 await _close_here(entry)
-            elif loop.is_running() and not loop.is_closed():
-                future = asyncio.run_coroutine_threadsafe(_close_here(entry), loop)
-                elsewhere.append(asyncio.wrap_future(future))
+            elif loop.is_running() and loop not in _owned:
+                future = _close_on(loop, entry)
+                if future is not None:
+                    elsewhere.append(future)
         if elsewhere:
             await asyncio.wait(elsewhere, timeout=5.0)
+            for future in elsewhere:  # retrieved: a loop that ended meanwhile is no error
+                if future.done() and not future.cancelled():
+                    future.exception()
+
+
+def leave_to_owner(loop: asyncio.AbstractEventLoop) -> None:
+    """``loop``'s owner always ends it with ``shutdown_asyncgens`` (the blocking client's
+    thread loops): ``close`` leaves its sessions to their watchers then, rather than
+    reaching into a loop that its thread may be shutting down at that very moment."""
+    _owned.add(loop)
+
+
+def _close_on(loop: asyncio.AbstractEventLoop, entry: _LoopSession) -> asyncio.Future[None] | None:
+    """``_close_here`` sent to another thread's running loop; None if it closed meanwhile."""
+    coroutine = _close_here(entry)
+    try:
+        return asyncio.wrap_future(asyncio.run_coroutine_threadsafe(coroutine, loop))
+    except RuntimeError:  # the loop closed since it was seen running
+        coroutine.close()
+        return None
 
 
 async def _close_here(entry: _LoopSession) -> None:
-    """Close a session on its own loop, and its watcher, so shutdown has nothing to do."""
+    """Close a session on its own loop, then its watcher, so shutdown has nothing to do.
+
+    The loop's ``shutdown_asyncgens`` may be closing the watcher meanwhile (a thread
+    shutting its loop as the client closes): the watcher is then left to it. Once the
+    session is closed, the watcher's closing never suspends, so the two cannot overlap.
+    """
     await entry.session.close()
-    if entry.watcher is not None:
+    if entry.watcher is not None and not entry.finalizing:
         await entry.watcher.aclose()
 
 
+_owned: weakref.WeakSet[asyncio.AbstractEventLoop] = weakref.WeakSet()
 _everyone: weakref.WeakSet[LoopSessions] = weakref.WeakSet()
 _inherited: list[_LoopSession] = []  # a parent's, kept from the garbage collector
 
