@@ -298,6 +298,7 @@ def test_ctrl_c_interrupts_a_call_made_inside_a_coroutine() -> None:
     call: the call must take Ctrl-C over while it waits, as it does outside a loop."""
     assert _ctrl_c("inside a coroutine") == ["interrupted while stalled: True", "then 2"]
 
+
 CLOSE_DURING_CALLS = """
 import asyncio, sys, threading, time
 from virtnum import Client, VirtnumError

@@ -58,6 +58,44 @@ def test_one_client_from_successive_runs_and_threads(threaded_server: FakeServer
     assert result.stderr == ""  # no "Unclosed client session", no ResourceWarning
 
 
+DEAD_LOOP = """
+import asyncio, gc, os, sys
+from virtnum import AsyncClient
+
+client = AsyncClient(sys.argv[2], base_url=sys.argv[1])
+
+
+def fds():
+    return len(os.listdir("/proc/self/fd"))
+
+
+before = fds()
+loop = asyncio.new_event_loop()
+got = loop.run_until_complete(client.numbers.get(1)).id
+loop.close()  # no shutdown_asyncgens: the session and its connection outlive the loop
+asyncio.run(client.close())  # later, from another loop
+left = fds() - before  # counted before the garbage collector could close anything
+del loop
+gc.collect()
+print(got, left)
+"""
+
+
+def test_a_later_close_closes_what_a_loop_closed_without_shutdown_left(
+    threaded_server: FakeServer,
+) -> None:
+    result = subprocess.run(
+        [sys.executable, "-X", "dev", "-c", DEAD_LOOP, threaded_server.url, TOKEN],
+        env=user_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["1", "0"]  # the connection's socket closed by close()
+    assert result.stderr == ""  # no ResourceWarning, no "Unclosed client session"
+
+
 async def test_close_closes_this_loops_session(threaded_server: FakeServer) -> None:
     client = AsyncClient(TOKEN, base_url=threaded_server.url)
     await client.numbers.get(1)

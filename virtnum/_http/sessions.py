@@ -19,6 +19,7 @@ from collections.abc import AsyncGenerator, Callable
 import aiohttp
 
 from virtnum._errors import VirtnumError
+from virtnum._http.dead_loop import close_connections
 
 __all__ = ["LoopSessions", "leave_to_owner"]
 
@@ -123,8 +124,8 @@ class LoopSessions:
 
     async def close(self) -> None:
         """Close every session that can be closed now: this loop's here, a running loop's
-        in another thread on that loop; a stopped loop's, or one whose owner shuts it
-        down (see ``leave_to_owner``), closes at its loop's shutdown."""
+        in another thread on that loop, a closed loop's without it; a stopped loop's, or
+        one whose owner shuts it down (see ``leave_to_owner``), closes at its shutdown."""
         self.closed = True
         with self._lock:
             self._last = None
@@ -135,6 +136,9 @@ class LoopSessions:
         for loop, entry in entries:
             if loop is current:
                 await _close_here(entry)
+            elif loop.is_closed() and entry.pid == os.getpid():  # closed without shutdown
+                close_connections(entry.session.connector)
+                await entry.session.close()  # nothing left that needs its loop
             elif loop.is_running() and loop not in _owned:
                 future = _close_on(loop, entry)
                 if future is not None:
