@@ -102,6 +102,62 @@ def test_close_in_a_forked_child_leaves_the_parents_loop_alone(
     assert result.stderr == ""
 
 
+CLOSE_DURING_CALLS = """
+import asyncio, sys, threading, time
+from virtnum import Client, VirtnumError
+from virtnum.testing import FakeServer
+from virtnum.testing.pytest_plugin import serving_in_thread
+
+
+async def via_the_background_loop(client):
+    return client.numbers.get(1).id
+
+
+outcomes = set()
+with serving_in_thread(FakeServer(20, token="tok-close")) as server:
+    for _ in range(10):  # the race showed in about half of the runs
+        server.faults.clear()
+        client = Client("tok-close", base_url=server.url)
+        assert asyncio.run(via_the_background_loop(client)) == 1
+        server.faults.delay(30.0)
+        before = server.in_flight
+
+        def call(id):
+            try:
+                client.numbers.get(id)
+            except BaseException as exc:
+                outcomes.add(type(exc).__name__)
+
+        threads = [threading.Thread(target=call, args=(i,)) for i in range(2, 18)]
+        for thread in threads:
+            thread.start()
+        for _ in range(1000):  # bounded: the calls reach the server
+            if server.in_flight >= before + 16:
+                break
+            time.sleep(0.01)
+        client.close()
+        for thread in threads:
+            thread.join()
+print(sorted(outcomes))
+"""
+
+
+def test_closing_during_calls_prints_nothing_but_their_errors() -> None:
+    """Threads mid-call on their own loops, a session on the background loop too: the
+    close must not race the threads' own loop shutdowns (no "Future exception was never
+    retrieved", no "Task was destroyed")."""
+    done = subprocess.run(
+        [sys.executable, "-c", CLOSE_DURING_CALLS],
+        env=user_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["['VirtnumError']"]
+    assert done.stderr == ""
+
+
 def _drop(holder: list[Client]) -> None:
     """Let go of the clients in ``holder`` and collect them (they sit in a cycle)."""
     holder.clear()
