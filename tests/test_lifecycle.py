@@ -53,6 +53,111 @@ def test_a_client_made_before_a_fork_works_in_the_child(threaded_server: FakeSer
     assert result.stdout.strip().endswith("child exit 0"), result.stdout
 
 
+FORK_FROM_A_LOOP_THREAD = """
+import asyncio, os, signal, sys, threading
+from virtnum import AsyncClient
+
+signal.alarm(30)  # a hang fails the test instead of blocking it
+client = AsyncClient(sys.argv[2], base_url=sys.argv[1])
+loop = asyncio.new_event_loop()
+thread = threading.Thread(target=loop.run_forever)
+thread.start()
+assert asyncio.run_coroutine_threadsafe(client.numbers.get(1), loop).result().id == 1
+
+
+class FrozenClock(asyncio.SelectorEventLoop):
+    def time(self):
+        return 0.0  # a wait with a timeout never ends by itself on this loop
+
+
+pid = os.fork()
+if pid == 0:  # the child: the parent's loop thread does not exist here
+    signal.alarm(10)  # alarms are not inherited
+    with asyncio.Runner(loop_factory=FrozenClock) as runner:
+        runner.run(client.close())  # must not wait for the parent's loop
+    os._exit(0 if client.is_closed else 2)
+_, status = os.waitpid(pid, 0)
+print("child exit", os.waitstatus_to_exitcode(status))
+call = client.numbers.get(2)  # the parent's session and sockets are untouched
+print("then", asyncio.run_coroutine_threadsafe(call, loop).result().id)
+asyncio.run_coroutine_threadsafe(client.close(), loop).result()
+loop.call_soon_threadsafe(loop.stop)
+thread.join()
+loop.close()
+"""
+
+
+def test_close_in_a_forked_child_leaves_the_parents_loop_alone(
+    threaded_server: FakeServer,
+) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", FORK_FROM_A_LOOP_THREAD, threaded_server.url, TOKEN],
+        env=user_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines() == ["child exit 0", "then 2"], result.stdout
+    assert result.stderr == ""
+
+
+CLOSE_DURING_CALLS = """
+import asyncio, sys, threading, time
+from virtnum import Client, VirtnumError
+from virtnum.testing import FakeServer
+from virtnum.testing.pytest_plugin import serving_in_thread
+
+
+async def via_the_background_loop(client):
+    return client.numbers.get(1).id
+
+
+outcomes = set()
+with serving_in_thread(FakeServer(20, token="tok-close")) as server:
+    for _ in range(10):  # the race showed in about half of the runs
+        server.faults.clear()
+        client = Client("tok-close", base_url=server.url)
+        assert asyncio.run(via_the_background_loop(client)) == 1
+        server.faults.delay(30.0)
+        before = server.in_flight
+
+        def call(id):
+            try:
+                client.numbers.get(id)
+            except BaseException as exc:
+                outcomes.add(type(exc).__name__)
+
+        threads = [threading.Thread(target=call, args=(i,)) for i in range(2, 18)]
+        for thread in threads:
+            thread.start()
+        for _ in range(1000):  # bounded: the calls reach the server
+            if server.in_flight >= before + 16:
+                break
+            time.sleep(0.01)
+        client.close()
+        for thread in threads:
+            thread.join()
+print(sorted(outcomes))
+"""
+
+
+def test_closing_during_calls_prints_nothing_but_their_errors() -> None:
+    """Threads mid-call on their own loops, a session on the background loop too: the
+    close must not race the threads' own loop shutdowns (no "Future exception was never
+    retrieved", no "Task was destroyed")."""
+    done = subprocess.run(
+        [sys.executable, "-c", CLOSE_DURING_CALLS],
+        env=user_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["['VirtnumError']"]
+    assert done.stderr == ""
+
+
 def _drop(holder: list[Client]) -> None:
     """Let go of the clients in ``holder`` and collect them (they sit in a cycle)."""
     holder.clear()

@@ -18,9 +18,10 @@ from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
 from virtnum._errors import VirtnumError
+from virtnum._http.sessions import leave_to_owner
 from virtnum._loop_drive import Drive, driver_for
 
-__all__ = ["CLOSED", "ThreadLoops", "awaited", "off_loop"]
+__all__ = ["CLOSED", "ThreadLoops", "awaited", "give_back_ctrl_c", "off_loop", "take_ctrl_c"]
 
 T = TypeVar("T")
 CLOSED = "this client is closed; create a new one"
@@ -43,6 +44,24 @@ _get_ident = threading.get_ident
 
 async def awaited(func: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
     return await func(*args, **kwargs)
+
+
+def take_ctrl_c(on_sigint: Callable[[int, Any], None]) -> Any:
+    """In the main thread, under Python's default Ctrl-C handler or ``asyncio.run``'s
+    (which only cancels the main task: a task blocked in this very call, so nothing would
+    happen until it returned), install ``on_sigint``; the handler to restore, or None."""
+    if _get_ident() != _MAIN:
+        return None
+    current = _getsignal(_SIGINT)
+    runner = getattr(getattr(current, "func", current), "__self__", None)
+    if current is _DEFAULT_INT_HANDLER or isinstance(runner, asyncio.Runner):
+        return _setsignal(_SIGINT, on_sigint)
+    return None
+
+
+def give_back_ctrl_c(previous: Any) -> None:
+    """Restore the Ctrl-C handler ``take_ctrl_c`` replaced."""
+    _setsignal(_SIGINT, previous)
 
 
 def off_loop(work: Callable[[], None]) -> None:
@@ -82,6 +101,7 @@ class ThreadLoop:
 
     def __init__(self) -> None:
         self.loop = asyncio.new_event_loop()
+        leave_to_owner(self.loop)  # _shut ends it with shutdown_asyncgens
         self.drive: Drive = driver_for(self.loop)
         self.lock = threading.Lock()  # held while a call runs on the loop
         self.task: asyncio.Task[Any] | None = None
@@ -92,12 +112,12 @@ class ThreadLoop:
         """Run ``task`` to its end and return its result. Ctrl-C in the main thread
         cancels it (the request stops cleanly) and is raised once it has ended."""
         previous = None
+        self.interrupted = False
         if _get_ident() == _MAIN and _getsignal(_SIGINT) is _DEFAULT_INT_HANDLER:
-            self.interrupted = False
             previous = _setsignal(_SIGINT, self._on_sigint)
         try:
             self.drive(task)
-            return task.result()
+            result = task.result()
         except asyncio.CancelledError:
             if not self.interrupted:
                 raise
@@ -110,7 +130,9 @@ class ThreadLoop:
         finally:
             if previous is not None:
                 _setsignal(_SIGINT, previous)
-        raise KeyboardInterrupt
+        if self.interrupted:  # a Ctrl-C that came as the call ended is raised all the same
+            raise KeyboardInterrupt
+        return result
 
     def _on_sigint(self, signum: int, frame: Any) -> None:
         self.interrupted = True

@@ -17,11 +17,12 @@ from anyio.from_thread import start_blocking_portal
 
 from virtnum._client import AsyncClient
 from virtnum._errors import VirtnumError
-from virtnum._thread_loops import CLOSED, ThreadLoops, awaited
+from virtnum._thread_loops import CLOSED, ThreadLoops, awaited, give_back_ctrl_c, take_ctrl_c
 
 __all__ = ["LoopThread", "Root", "inherited_copies"]
 
 T = TypeVar("T")
+_CANCELLED = object()
 
 
 async def _loop_and_thread() -> tuple[asyncio.AbstractEventLoop, threading.Thread]:
@@ -57,21 +58,35 @@ class LoopThread:
                 raise VirtnumError(CLOSED)
             future = asyncio.run_coroutine_threadsafe(awaited(func, *args, **kwargs), self.loop)
             self._pending.add(future)
-        closed_meanwhile = False
+        interrupted = False
+
+        def on_sigint(signum: int, frame: Any) -> None:  # Ctrl-C: stop the request too
+            nonlocal interrupted
+            interrupted = True
+            future.cancel()
+
+        previous = take_ctrl_c(on_sigint)
+        result: Any = _CANCELLED
         try:
-            return future.result()
+            result = future.result()
         except concurrent.futures.CancelledError:
-            if not self.closed:
+            if not (interrupted or self.closed):
                 raise
-            closed_meanwhile = True
         except BaseException:
-            future.cancel()  # e.g. Ctrl-C while waiting: stop the request too
+            future.cancel()  # e.g. Ctrl-C under another handler: stop the request too
             raise
         finally:
+            if previous is not None:
+                give_back_ctrl_c(previous)
             with self._lock:
                 self._pending.discard(future)
-        assert closed_meanwhile
-        raise VirtnumError("the client was closed while this call was waiting")
+        # raised outside the except block: no CancelledError chained; a Ctrl-C that came
+        # as the call ended is raised all the same
+        if interrupted:
+            raise KeyboardInterrupt
+        if result is _CANCELLED:
+            raise VirtnumError("the client was closed while this call was waiting")
+        return result  # type: ignore[no-any-return]
 
     def shutdown(self, client: AsyncClient) -> None:
         """End the waiting calls, close the client on its loop, stop the thread. From the

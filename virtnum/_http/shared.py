@@ -9,6 +9,7 @@ import functools
 import aiohttp
 
 from virtnum._http.config import TransportConfig
+from virtnum._http.connector import Connector
 from virtnum._http.overload import AdaptiveLimit
 from virtnum._http.ratelimit import TokenBucket
 from virtnum._http.sessions import LoopSessions
@@ -29,7 +30,7 @@ class Shared:
 
 
 def new_session(config: TransportConfig) -> aiohttp.ClientSession:
-    connector = aiohttp.TCPConnector(limit=config.max_connections, ssl=config.ssl)
+    connector = Connector(limit=config.max_connections, ssl=config.ssl)
     # trust_env is the SDK's own (proxies only, see proxy); aiohttp's would read netrc
     session = aiohttp.ClientSession(
         connector=connector,
