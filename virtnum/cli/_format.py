@@ -14,7 +14,8 @@ from typing import IO, Any
 import attrs
 
 from virtnum.cli._cells import Target, cell, kind_of, row_maker, unstructure
-from virtnum.cli._table import SAMPLE, clean, write_table
+from virtnum.cli._inert import clean
+from virtnum.cli._table import SAMPLE, write_table
 from virtnum.cli._words import did_you_mean
 from virtnum.models import VIRTUAL_NUMBER_FIELDS, AvailableMobileNumber, VirtualNumber
 

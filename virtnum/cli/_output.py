@@ -97,7 +97,8 @@ class Output:
 
     @contextlib.contextmanager
     def _target(self) -> Iterator[IO[bytes]]:
-        """The binary file written: ``--output`` (removed when writing fails), or stdout's."""
+        """The binary file written: ``--output`` (removed when writing fails; after a
+        Ctrl-C only when a workbook), or stdout's."""
         if self.path is None:
             sys.stdout.flush()
             yield sys.stdout.buffer
@@ -114,6 +115,10 @@ class Output:
         except OSError as exc:
             self._remove_partial()
             raise OutputError(cannot_write(where, exc)) from None
+        except KeyboardInterrupt:  # a text file keeps what was written: the record so far
+            if self.fmt == "xlsx":
+                self._remove_partial()
+            raise
         except BaseException:
             self._remove_partial()
             raise
