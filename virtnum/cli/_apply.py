@@ -152,6 +152,11 @@ class _Report:
     metavar="CHAR",
     help="The CSV's delimiter [default: the one of , ; tab in its header line].",
 )
+@click.option(
+    "--raw-csv",
+    is_flag=True,
+    help="Read CSV cells as they are: keep a ' before a formula (as --raw-csv wrote it).",
+)
 @click.option("--dry-run", is_flag=True, help="Print the plan and send no write.")
 @whole_number("--concurrency", minimum=1, default=8, help="Requests at once.")
 @click.option("--report", metavar="FILE", help="Write one JSONL line per row here.")
@@ -162,6 +167,7 @@ def apply(
     input_format: str,
     encoding: str | None,
     delimiter: str | None,
+    raw_csv: bool,
     dry_run: bool,
     concurrency: int,
     report: str | None,
@@ -176,7 +182,7 @@ def apply(
         raise ValueError("--report goes with a run that writes: drop --dry-run")
     from virtnum.cli._input import load_rows  # csv, rich and the planner: for apply only
 
-    rows = load_rows(source, input_format, encoding, delimiter)
+    rows = load_rows(source, input_format, encoding, delimiter, raw_csv)
     outcomes = [_Outcome(row) for row in rows]
     for outcome in outcomes:
         if outcome.row.error is not None:
