@@ -1,5 +1,6 @@
-"""Plain helpers for the tests: the token, seed data, a user's environment, running the CLI,
-and the documentation (the README and docs/): its pages, code blocks and their runs."""
+"""Plain helpers for the tests: the token, seed data, a user's environment, running the CLI
+(to its end, or started to be interrupted), and the documentation (the README and
+docs/): its pages, code blocks and their runs."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ import os
 import pty
 import re
 import select
+import signal
 import struct
 import subprocess
 import sys
 import termios
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -149,3 +151,32 @@ def one_error_line(stderr: str, *words: str) -> str:
     assert lines[0].startswith("virtnum: error:"), stderr
     assert all(word in lines[0] for word in words), stderr
     return lines[0]
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def start_cli(
+    server: FakeServer, *args: str, stdout: Any = subprocess.PIPE
+) -> subprocess.Popen[str]:
+    """``python -m virtnum ARGS`` against ``server``, running (stdin empty, stderr piped),
+    with SIGINT as at a terminal: a shell without job control starts background commands
+    (this test run, maybe) with SIGINT ignored, and a child would inherit that."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "virtnum", *args],
+        env=user_env(VIRTNUM_TOKEN=TOKEN, VIRTNUM_BASE_URL=server.url),
+        stdin=subprocess.DEVNULL,
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_default_sigint,
+    )
+
+
+def wait_for(condition: Callable[[], bool], what: str, seconds: float = 30) -> None:
+    """Poll ``condition`` until it holds; fails naming ``what`` after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"still waiting for {what}"
+        time.sleep(0.02)

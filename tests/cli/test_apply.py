@@ -29,7 +29,9 @@ def puts(server: FakeServer) -> list[dict[str, Any]]:
 
 
 def report_of(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text().splitlines()]
+    """The report's lines (written as each row finishes) in the order of the file's rows."""
+    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    return sorted(lines, key=lambda line: line["line"])
 
 
 def test_plan_then_apply_then_nothing_to_change(
@@ -61,9 +63,9 @@ def test_plan_then_apply_then_nothing_to_change(
     assert done.returncode == 0, done.stderr
     assert done.stdout == dry.stdout
     assert report_of(report) == [
-        {"id": first, "status": "ok", "error": None},
-        {"id": second, "status": "ok", "error": None},
-        {"id": city, "status": "unchanged", "error": None},
+        {"id": first, "line": 2, "status": "ok", "error": None},
+        {"id": second, "line": 3, "status": "ok", "error": None},
+        {"id": city, "line": 4, "status": "unchanged", "error": None},
     ]
     assert {"id": first, "comment": "front desk", "purpose": purpose} in puts(threaded_server)
     assert threaded_server.numbers[first]["comment"] == "front desk"

@@ -4,7 +4,6 @@ report; a second run changes nothing."""
 
 from __future__ import annotations
 
-import json
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -18,6 +17,7 @@ from virtnum.cli import OutputError, RowsFailed, cannot_write
 from virtnum.cli._bulk import Done, each, is_fatal
 from virtnum.cli._common import Settings, progress, run
 from virtnum.cli._encoding import check_encoding, parse_delimiter
+from virtnum.cli._inert import clean, json_text
 from virtnum.cli._options import whole_number
 
 if TYPE_CHECKING:
@@ -71,8 +71,11 @@ def _print_plan(outcomes: Sequence[_Outcome], out: IO[str]) -> None:
     out.flush()
 
 
-async def _write_all(client: AsyncClient, outcomes: Sequence[_Outcome], concurrency: int) -> None:
-    """The planned updates, at most ``concurrency`` at once; each row's result in place."""
+async def _write_all(
+    client: AsyncClient, outcomes: Sequence[_Outcome], concurrency: int, report: _Report
+) -> None:
+    """The planned updates, at most ``concurrency`` at once; each row's result in place
+    and in the report as soon as it is known."""
     todo = [o for o in outcomes if o.status == "planned"]
     import asyncio
 
@@ -90,6 +93,7 @@ async def _write_all(client: AsyncClient, outcomes: Sequence[_Outcome], concurre
                     outcome.fail(str(exc))
                 else:
                     outcome.status = "ok"
+            report.row(outcome)
             done += 1
             if on_progress is not None:
                 on_progress(done, len(todo))
@@ -109,14 +113,23 @@ def _open_report(path: str | None) -> IO[str] | None:
         raise OutputError(cannot_write(f"--report {path}", exc) + "; nothing was sent") from None
 
 
-def _report(outcomes: Sequence[_Outcome], file: IO[str]) -> None:
-    try:
-        for o in outcomes:
-            line = {"id": o.row.id, "status": o.status, "error": o.error}
-            file.write(json.dumps(line, ensure_ascii=False) + "\n")
-        file.flush()
-    except OSError as exc:
-        raise OutputError(cannot_write(f"--report {file.name}", exc)) from None
+@attrs.frozen
+class _Report:
+    """The ``--report`` file (or none): a row's line is written and flushed as soon as
+    its outcome is known, so an interrupted or killed run leaves every finished row."""
+
+    file: IO[str] | None
+
+    def row(self, outcome: _Outcome) -> None:
+        if self.file is None:
+            return
+        line = {"id": outcome.row.id, "line": outcome.row.line}
+        line.update(status=outcome.status, error=outcome.error)
+        try:
+            self.file.write(json_text(line) + "\n")
+            self.file.flush()
+        except OSError as exc:
+            raise OutputError(cannot_write(f"--report {self.file.name}", exc)) from None
 
 
 @click.command("apply")
@@ -139,6 +152,11 @@ def _report(outcomes: Sequence[_Outcome], file: IO[str]) -> None:
     metavar="CHAR",
     help="The CSV's delimiter [default: the one of , ; tab in its header line].",
 )
+@click.option(
+    "--raw-csv",
+    is_flag=True,
+    help="Read CSV cells as they are: keep a ' before a formula (as --raw-csv wrote it).",
+)
 @click.option("--dry-run", is_flag=True, help="Print the plan and send no write.")
 @whole_number("--concurrency", minimum=1, default=8, help="Requests at once.")
 @click.option("--report", metavar="FILE", help="Write one JSONL line per row here.")
@@ -149,6 +167,7 @@ def apply(
     input_format: str,
     encoding: str | None,
     delimiter: str | None,
+    raw_csv: bool,
     dry_run: bool,
     concurrency: int,
     report: str | None,
@@ -163,7 +182,7 @@ def apply(
         raise ValueError("--report goes with a run that writes: drop --dry-run")
     from virtnum.cli._input import load_rows  # csv, rich and the planner: for apply only
 
-    rows = load_rows(source, input_format, encoding, delimiter)
+    rows = load_rows(source, input_format, encoding, delimiter, raw_csv)
     outcomes = [_Outcome(row) for row in rows]
     for outcome in outcomes:
         if outcome.row.error is not None:
@@ -171,14 +190,35 @@ def apply(
     good = [o for o in outcomes if o.status != "error"]
     report_file = _open_report(report)  # before any request
     try:
-        if good:
-            run(settings, lambda client: _job(client, outcomes, good, concurrency, dry_run))
-        else:
-            _print_plan(outcomes, sys.stdout)
-        _finish(outcomes, report_file, dry_run)
+        _run(settings, outcomes, good, concurrency, dry_run, _Report(report_file))
     finally:
         if report_file is not None:
             report_file.close()
+    _finish(outcomes, dry_run)
+
+
+def _run(
+    settings: Settings,
+    outcomes: Sequence[_Outcome],
+    good: Sequence[_Outcome],
+    concurrency: int,
+    dry_run: bool,
+    report: _Report,
+) -> None:
+    """The bad rows in the report, then the reads, the plan and the writes; on Ctrl-C,
+    what was done and not done is said before the interruption goes on."""
+    for outcome in outcomes:
+        if outcome.status == "error":
+            report.row(outcome)
+    try:
+        if good:
+            writes = None if dry_run else report
+            run(settings, lambda client: _job(client, outcomes, good, concurrency, writes))
+        else:
+            _print_plan(outcomes, sys.stdout)
+    except KeyboardInterrupt:
+        _finish(outcomes, dry_run, interrupted=True)
+        raise
 
 
 async def _job(
@@ -186,31 +226,34 @@ async def _job(
     outcomes: Sequence[_Outcome],
     good: Sequence[_Outcome],
     concurrency: int,
-    dry_run: bool,
+    report: _Report | None,
 ) -> None:
     """Read the numbers of the good rows, plan, print the plan, and unless a dry run
-    write it."""
+    (no ``report``) write it."""
     current = await each([o.row.id for o in good], client.numbers.get, concurrency, "reading")
     _plan_rows(good, current)
     _print_plan(outcomes, sys.stdout)
-    if not dry_run:
-        await _write_all(client, outcomes, concurrency)
+    if report is None:
+        return
+    for outcome in good:
+        if outcome.status != "planned":
+            report.row(outcome)
+    await _write_all(client, outcomes, concurrency, report)
 
 
-def _finish(outcomes: Sequence[_Outcome], report: IO[str] | None, dry_run: bool) -> None:
-    """The failed rows and a summary on stderr, the report; RowsFailed if any failed."""
+def _finish(outcomes: Sequence[_Outcome], dry_run: bool, *, interrupted: bool = False) -> None:
+    """The failed rows and a summary on stderr; RowsFailed if any failed."""
     count = Counter(o.status for o in outcomes)
     for o in outcomes:
         if o.status == "error":
             where = f"line {o.row.line}" + ("" if o.row.id is None else f" (id {o.row.id})")
-            click.echo(f"virtnum: {where}: {o.error}", err=True)
-    if report is not None:
-        _report(outcomes, report)
+            click.echo(clean(f"virtnum: {where}: {o.error}"), err=True)
     done = f"{count['planned']} to change" if dry_run else f"{count['ok']} changed"
-    click.echo(
-        f"{len(outcomes)} row(s): {done}, {count['unchanged']} unchanged, "
-        f"{count['error']} failed" + (" (dry run: nothing sent)" if dry_run else ""),
-        err=True,
-    )
-    if count["error"]:
+    summary = f"{len(outcomes)} row(s): {done}, {count['unchanged']} unchanged, "
+    summary += f"{count['error']} failed"
+    if interrupted:
+        left = count["pending"] + (0 if dry_run else count["planned"])
+        summary += f", {left} not done (interrupted: run the same file again)"
+    click.echo(summary + (" (dry run: nothing sent)" if dry_run else ""), err=True)
+    if count["error"] and not interrupted:
         raise RowsFailed(f"{count['error']} of {len(outcomes)} row(s) failed")

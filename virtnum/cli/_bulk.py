@@ -22,6 +22,7 @@ from virtnum import (
 from virtnum.cli import exit_code
 from virtnum.cli._common import progress
 from virtnum.cli._group import error_line
+from virtnum.cli._inert import clean_lines
 
 __all__ = ["Done", "each", "is_fatal", "report"]
 
@@ -29,16 +30,17 @@ __all__ = ["Done", "each", "is_fatal", "report"]
 @attrs.define
 class Done:
     """What became of one id: its result, or its error; ``tried`` False when the run
-    stopped before it."""
+    stopped before it, ``finished`` False while (or when interrupted) in flight."""
 
     id: int
     value: Any = None
     error: APIError | None = None
     tried: bool = False
+    finished: bool = False
 
     @property
     def ok(self) -> bool:
-        return self.tried and self.error is None
+        return self.finished and self.error is None
 
 
 def is_fatal(exc: BaseException) -> bool:
@@ -73,6 +75,7 @@ async def each(
                 except APIError as exc:
                     item.error = exc
                     stopped = stopped or is_fatal(exc)
+                item.finished = True
                 done += 1
                 if on_progress is not None:
                     on_progress(done, len(results))
@@ -86,17 +89,20 @@ async def each(
 def _say_failure(item: Done, debug: bool) -> None:
     assert item.error is not None
     if debug:
-        click.echo("".join(traceback.format_exception(item.error)).rstrip(), err=True)
+        trace = "".join(traceback.format_exception(item.error)).rstrip()
+        click.echo(clean_lines(trace), err=True)
     line, _ = error_line(item.error, debug=debug)
     click.echo(line.replace(": error: ", f": error: id {item.id}: ", 1), err=True)
 
 
-def report(results: Sequence[Done], verb: str, debug: bool = False) -> int | None:
+def report(
+    results: Sequence[Done], verb: str, debug: bool = False, *, interrupted: bool = False
+) -> int | None:
     """Each failure on stderr (a failure that stopped the run once), and with more than
-    one id a summary (``3 ids: 2 deleted, 1 failed``); the first failure's exit status,
-    or None when every id went."""
+    one id a summary (``3 ids: 2 deleted, 1 failed``), also after a Ctrl-C (naming the
+    ids not done); the first failure's exit status, or None when every id went."""
     failed = [item for item in results if item.error is not None]
-    if not failed:
+    if not failed and not interrupted:
         return None
     stop_said = False
     for item in failed:
@@ -107,13 +113,24 @@ def report(results: Sequence[Done], verb: str, debug: bool = False) -> int | Non
             stop_said = True
         _say_failure(item, debug)
     if len(results) > 1:
-        untried = [str(item.id) for item in results if not item.tried]
-        went = sum(item.ok for item in results)
-        summary = f"virtnum: {len(results)} ids: {went} {verb}, {len(failed)} failed"
-        if untried:
-            shown = ", ".join(untried[:10]) + (" ..." if len(untried) > 10 else "")
-            summary += f", {len(untried)} not tried ({shown})"
-        click.echo(summary, err=True)
+        click.echo(_summary(results, verb, len(failed), interrupted), err=True)
+    if not failed:
+        return None
     first = failed[0].error
     assert first is not None
     return exit_code(first)
+
+
+def _summary(results: Sequence[Done], verb: str, failed: int, interrupted: bool) -> str:
+    """``3 ids: 1 deleted, 1 failed, 1 not tried (16)``; after a Ctrl-C, the ids not
+    done (never sent, or sent with no answer yet)."""
+    went = sum(item.ok for item in results)
+    summary = f"virtnum: {len(results)} ids: {went} {verb}, {failed} failed"
+    if interrupted:
+        left, why = [str(item.id) for item in results if not item.finished], "not done"
+    else:
+        left, why = [str(item.id) for item in results if not item.tried], "not tried"
+    if left:
+        shown = ", ".join(left[:10]) + (" ..." if len(left) > 10 else "")
+        summary += f", {len(left)} {why} ({shown})"
+    return summary

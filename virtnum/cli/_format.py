@@ -3,7 +3,6 @@ json, jsonl, csv."""
 
 from __future__ import annotations
 
-import csv
 import enum
 import functools
 import itertools
@@ -14,7 +13,8 @@ from typing import IO, Any
 import attrs
 
 from virtnum.cli._cells import Target, cell, kind_of, row_maker, unstructure
-from virtnum.cli._table import SAMPLE, clean, write_table
+from virtnum.cli._inert import clean
+from virtnum.cli._table import SAMPLE, write_table
 from virtnum.cli._words import did_you_mean
 from virtnum.models import VIRTUAL_NUMBER_FIELDS, AvailableMobileNumber, VirtualNumber
 
@@ -232,13 +232,15 @@ def render(
     out: IO[str],
     *,
     delimiter: str = ",",
+    raw_csv: bool = False,
 ) -> int:
     """Write models to ``out`` in ``fmt`` as they come (an iterator is read once, as it
     goes); return how many.
 
     The table takes its widths from the terminal and its first ``SAMPLE`` rows (a later,
     wider value widens its own line only); only CSV with extra keys reads every row
-    first (its header holds them all)."""
+    first (its header holds them all). CSV cells Excel would run as formulas are
+    neutralised unless ``raw_csv``."""
     if not isinstance(columns, Columns):
         columns = Columns(tuple(columns))
     models = iter(numbers)
@@ -257,10 +259,6 @@ def render(
         first = list(itertools.islice(cells, SAMPLE))
         return write_table(names, first, cells, out, terminal_width(out))
     names, rows = named_rows(models, columns, Target.CSV, None if columns.extra else 0)
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
-    writer.writerow(names)
-    count = 0
-    for row in rows:
-        writer.writerow(row)
-        count += 1
-    return count
+    from virtnum.cli._formulas import write_csv
+
+    return write_csv(out, names, rows, delimiter, raw_csv)

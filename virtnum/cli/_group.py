@@ -19,6 +19,7 @@ from virtnum.cli import (
     exit_code,
     silence_stdout,
 )
+from virtnum.cli._inert import clean, clean_lines
 
 __all__ = ["Group", "error_line"]
 
@@ -45,13 +46,14 @@ def _output_problem(exc: UnicodeEncodeError) -> OutputEncodingError | None:
 
 
 def error_line(exc: BaseException, *, debug: bool = False) -> tuple[str, int]:
-    """The one line saying what went wrong, and the exit status for it."""
+    """The one line saying what went wrong, and the exit status for it (the server's
+    text in it made inert)."""
     if isinstance(exc, UnicodeEncodeError):
         exc = _output_problem(exc) or exc
     text = str(exc)
     if debug and isinstance(exc, APIConnectionError) and exc.detail:
         text = f"{text} ({exc.detail})"
-    return "virtnum: error: " + " ".join(text.split()), exit_code(exc)
+    return "virtnum: error: " + clean(" ".join(text.split())), exit_code(exc)
 
 
 def _say(line: str) -> None:
@@ -69,7 +71,7 @@ def _usage_line(exc: click.ClickException) -> str:
     context = getattr(exc, "ctx", None)
     if isinstance(exc, click.UsageError) and context is not None:
         text += f" (see '{context.command_path} --help')"
-    return f"virtnum: error: {text}"
+    return f"virtnum: error: {clean(text)}"
 
 
 class Group(click.Group):
@@ -127,5 +129,5 @@ def _debug_traceback(ctx: click.Context) -> bool:
     """With ``--debug``, write the traceback being handled to stderr; whether it did."""
     debug = bool(getattr(ctx.find_root().obj, "debug", False))  # the root's Settings
     if debug:
-        sys.stderr.write(traceback.format_exc())
+        sys.stderr.write(clean_lines(traceback.format_exc()))
     return debug

@@ -26,30 +26,41 @@ def _read(source: str) -> tuple[str, bytes]:
 
 
 def load_rows(
-    source: str, input_format: str, encoding: str | None, delimiter: str | None
+    source: str,
+    input_format: str,
+    encoding: str | None,
+    delimiter: str | None,
+    raw_csv: bool = False,
 ) -> list[Row]:
     """Every row of ``source`` (``-``: stdin) in ``input_format`` (``auto``: by the
     suffix or the content); a note on stderr when the encoding was guessed."""
     name, data = _read(source)
     try:
-        return _rows(name, data, input_format, encoding, delimiter)
+        return _rows(name, data, input_format, encoding, delimiter, raw_csv)
     except ValueError as exc:
         text = str(exc)
         raise ValueError(text if text.startswith("cannot read") else f"{name}: {text}") from None
 
 
 def _rows(
-    name: str, data: bytes, input_format: str, encoding: str | None, delimiter: str | None
+    name: str,
+    data: bytes,
+    input_format: str,
+    encoding: str | None,
+    delimiter: str | None,
+    raw_csv: bool,
 ) -> list[Row]:
     """The rows of ``data`` read as its format (found, or as given)."""
     if input_format == "xlsx" or (input_format == "auto" and is_workbook(name, data)):
-        if encoding is not None or delimiter is not None:
-            raise click.UsageError("--encoding and --delimiter are for CSV, not a workbook")
+        if encoding is not None or delimiter is not None or raw_csv:
+            raise click.UsageError(
+                "--encoding, --delimiter and --raw-csv are for CSV, not a workbook"
+            )
         return read_table(*read_workbook(data, name))
     decoded = decode(data, name, encoding)
     if decoded.note:
         click.echo(decoded.note, err=True)
     kind = sniff(name, decoded.text) if input_format == "auto" else input_format
-    if kind == "jsonl" and delimiter is not None:
-        raise click.UsageError("--delimiter is for CSV, not JSONL")
-    return read_rows(decoded.text, kind, delimiter)
+    if kind == "jsonl" and (delimiter is not None or raw_csv):
+        raise click.UsageError("--delimiter and --raw-csv are for CSV, not JSONL")
+    return read_rows(decoded.text, kind, delimiter, raw_csv=raw_csv)

@@ -1,5 +1,5 @@
 """Where and how a command writes its models: ``--format``, ``--fields``, ``--output``,
-``--delimiter`` and ``--encoding``, checked before any request (an ``--output`` that
+``--delimiter``, ``--encoding`` and ``--raw-csv``, checked before any request (an ``--output`` that
 cannot be written fails first), and every failure to write is one line."""
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ class Output:
     path: str | None = None
     delimiter: str | None = None
     encoding: str | None = None
+    raw_csv: bool = False
     _created: list[str] = attrs.field(factory=list, repr=False, eq=False)
 
     def columns(
@@ -59,6 +60,8 @@ class Output:
         as one line each before anything is sent."""
         if self.delimiter is not None and self.fmt != "csv":
             raise click.UsageError("--delimiter goes with --format csv")
+        if self.raw_csv and self.fmt != "csv":
+            raise click.UsageError("--raw-csv goes with --format csv")
         if self.encoding is not None and self.fmt == "xlsx":
             raise click.UsageError("--encoding is for text formats: a workbook has its own")
         if self.fmt == "xlsx" and self.path is None and not _is_regular_file(sys.stdout):
@@ -84,7 +87,7 @@ class Output:
     def write(self, models: Iterable[Model], columns: Columns, title: str = "numbers") -> int:
         """Write ``models`` as ``columns`` in the format asked for; how many."""
         if self.path is None and self.encoding is None and self.fmt != "xlsx":
-            return render(models, self.fmt, columns, sys.stdout, delimiter=self.delimiter or ",")
+            return render(models, self.fmt, columns, sys.stdout, **self._csv())
         self._created.clear()  # from here the file holds the output, whole or removed
         with self._target() as target:
             if self.fmt == "xlsx":
@@ -93,11 +96,15 @@ class Output:
                 rows = named_rows(iter(models), columns, Target.CSV, None if columns.extra else 0)
                 return write_workbook(*rows, target, title)
             with self._text(target) as out:
-                return render(models, self.fmt, columns, out, delimiter=self.delimiter or ",")
+                return render(models, self.fmt, columns, out, **self._csv())
+
+    def _csv(self) -> dict[str, Any]:
+        return {"delimiter": self.delimiter or ",", "raw_csv": self.raw_csv}
 
     @contextlib.contextmanager
     def _target(self) -> Iterator[IO[bytes]]:
-        """The binary file written: ``--output`` (removed when writing fails), or stdout's."""
+        """The binary file written: ``--output`` (removed when writing fails; after a
+        Ctrl-C only when a workbook), or stdout's."""
         if self.path is None:
             sys.stdout.flush()
             yield sys.stdout.buffer
@@ -114,6 +121,10 @@ class Output:
         except OSError as exc:
             self._remove_partial()
             raise OutputError(cannot_write(where, exc)) from None
+        except KeyboardInterrupt:  # a text file keeps what was written: the record so far
+            if self.fmt == "xlsx":
+                self._remove_partial()
+            raise
         except BaseException:
             self._remove_partial()
             raise
@@ -167,12 +178,18 @@ _OPTIONS = (
         callback=check_encoding,
         help="Text encoding [default: utf-8]; utf-8-sig adds the BOM Excel looks for.",
     ),
+    click.option(
+        "--raw-csv",
+        is_flag=True,
+        help="CSV cells as they are: no ' before a text Excel would run as a formula.",
+    ),
 )
 
 
 def output_options(command: F) -> F:
-    """``--format``, ``--fields``, ``--output``, ``--delimiter`` and ``--encoding``, as
-    every command that prints models takes them: the command gets them as ``out``."""
+    """``--format``, ``--fields``, ``--output``, ``--delimiter``, ``--encoding`` and
+    ``--raw-csv``, as every command that prints models takes them: the command gets
+    them as ``out``."""
 
     @functools.wraps(command)
     def with_output(
@@ -182,9 +199,10 @@ def output_options(command: F) -> F:
         output: str | None,
         delimiter: str | None,
         encoding: str | None,
+        raw_csv: bool,
         **kwargs: Any,
     ) -> Any:
-        out = Output(fmt, fields, output, delimiter, encoding)
+        out = Output(fmt, fields, output, delimiter, encoding, raw_csv)
         out.check()
         try:
             return command(*args, out=out, **kwargs)

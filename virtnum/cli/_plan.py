@@ -6,7 +6,6 @@ be edited still as they are."""
 from __future__ import annotations
 
 import enum
-import json
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -16,6 +15,7 @@ import attrs
 from virtnum import NumberType, Purpose, VirtualNumber
 from virtnum.cli._cells import cell
 from virtnum.cli._format import Columns
+from virtnum.cli._inert import json_text
 from virtnum.models import VIRTUAL_NUMBER_FIELDS
 
 __all__ = [
@@ -77,10 +77,6 @@ def check_wanted(given: Mapping[str, Any]) -> dict[str, Any]:
     return wanted
 
 
-def _shown(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
-
-
 @attrs.frozen
 class Change:
     """One field of one number: its value now and the wanted one."""
@@ -90,7 +86,7 @@ class Change:
     after: Any
 
     def __str__(self) -> str:
-        return f"{self.field}: {_shown(self.before)} → {_shown(self.after)}"
+        return f"{self.field}: {json_text(self.before)} → {json_text(self.after)}"
 
 
 @attrs.frozen
@@ -132,10 +128,8 @@ def _unchanged(number: VirtualNumber, seen: Mapping[str, str]) -> None:
         current = cell(value)
         if given.strip().casefold() == current.strip().casefold():
             continue
-        problem = (
-            f"{field} cannot be edited: the number has {json.dumps(current, ensure_ascii=False)}"
-        )
-        problem += f", the file {json.dumps(given, ensure_ascii=False)}"
+        problem = f"{field} cannot be edited: the number has {json_text(current)}"
+        problem += f", the file {json_text(given)}"
         if _SCIENTIFIC.fullmatch(given.strip()):
             problem += " (Excel's scientific notation? keep the column as text, or use xlsx)"
         problems.append(problem)

@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 import click
 
 from virtnum import VirtualNumber
-from virtnum.cli._bulk import each, report
+from virtnum.cli._bulk import Done, report
 from virtnum.cli._common import Settings, run
 from virtnum.cli._options import F, whole_number
 from virtnum.cli._output import Output, output_options
@@ -107,6 +107,10 @@ def _read_ids(ids: Sequence[str]) -> Iterator[int]:
             yield number_id(word)
 
 
+def _getter(client: AsyncClient) -> Callable[[int], Awaitable[VirtualNumber]]:
+    return client.numbers.get
+
+
 @click.command("get")
 @click.argument("ids", nargs=-1, required=True)
 @whole_number("--concurrency", minimum=1, default=16, help="Requests at once.")
@@ -115,14 +119,16 @@ def _read_ids(ids: Sequence[str]) -> Iterator[int]:
 def get_numbers(settings: Settings, ids: tuple[str, ...], concurrency: int, out: Output) -> None:
     """Get numbers by id (use - to read ids from stdin): every id is tried; prints the
     numbers found, and names each failure."""
+    from virtnum.cli._bulk_stream import stream_each  # asyncio: loaded by a command
+
     columns = out.columns()
-    id_list = list(_read_ids(ids))
-
-    async def job(client: AsyncClient) -> list[Any]:
-        return await each(id_list, client.numbers.get, concurrency, "fetching")
-
-    results = run(settings, job)
-    out.write([item.value for item in results if item.ok], columns)
+    results = [Done(number_id) for number_id in _read_ids(ids)]
+    found = stream_each(settings, results, _getter, concurrency, "fetching")
+    try:
+        out.write(found, columns)  # each number as soon as it and those before are in
+    except KeyboardInterrupt:
+        report(results, "fetched", settings.debug, interrupted=True)
+        raise
     code = report(results, "fetched", settings.debug)
     if code is not None:
         raise click.exceptions.Exit(code)

@@ -10,13 +10,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
 
 from virtnum.cli._cells import cell
 from virtnum.cli._encoding import sniff_delimiter
+from virtnum.cli._formulas import unguard
 from virtnum.cli._plan import EDITABLE, READ_ONLY, check_wanted, number_id
 from virtnum.cli._words import did_you_mean, normal_name
 
@@ -95,13 +96,18 @@ def _header(names: Sequence[str]) -> list[str]:
     return columns
 
 
-def read_table(names: Sequence[str], records: Iterable[tuple[int, Sequence[str]]]) -> list[Row]:
-    """The rows of a table (a CSV file, a sheet): a header and ``(line, cells)`` each;
-    an empty cell leaves its field as it is, and a row of empty cells is skipped."""
-    columns = _header(names)
+def read_table(
+    names: Sequence[str],
+    records: Iterable[tuple[int, Sequence[str]]],
+    text: Callable[[str], str] = str.strip,
+) -> list[Row]:
+    """The rows of a table (a CSV file, a sheet): a header and ``(line, cells)`` each,
+    each cell read by ``text``; an empty cell leaves its field as it is, and a row of
+    empty cells is skipped."""
+    columns = _header([text(name) for name in names])
     rows = []
     for line, cells in records:
-        values = [value.strip() for value in cells]
+        values = [text(value) for value in cells]
         if not any(values):
             continue
         if any(values[len(columns) :]):
@@ -153,9 +159,17 @@ def _no_repeats(rows: list[Row]) -> list[Row]:
     return rows
 
 
-def read_rows(text: str, kind: str, delimiter: str | None = None) -> list[Row]:
-    """Every row of a CSV (``delimiter`` found from its header when not given) or JSONL
-    text; a later row for an id already seen is an error."""
+def _csv_cell(value: str) -> str:
+    """A CSV cell trimmed, and without the ``'`` the export put before a formula."""
+    return unguard(value.strip())
+
+
+def read_rows(
+    text: str, kind: str, delimiter: str | None = None, *, raw_csv: bool = False
+) -> list[Row]:
+    """Every row of a CSV (``delimiter`` found from its header when not given; the
+    export's ``'`` before a formula taken away unless ``raw_csv``) or JSONL text; a
+    later row for an id already seen is an error."""
     text = text.removeprefix("\ufeff")  # a byte-order mark, as spreadsheets write it
     if kind == "jsonl":
         return _no_repeats(list(_jsonl_rows(text)))
@@ -163,4 +177,4 @@ def read_rows(text: str, kind: str, delimiter: str | None = None) -> list[Row]:
     header = next(reader, None)
     if header is None:
         raise ValueError("the file is empty: it needs a header row (id and the columns to change)")
-    return read_table(header, _csv_records(reader))
+    return read_table(header, _csv_records(reader), str.strip if raw_csv else _csv_cell)

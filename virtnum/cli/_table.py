@@ -18,7 +18,7 @@ from typing import IO
 import attrs
 from rich.cells import cell_len, chop_cells, set_cell_size
 
-__all__ = ["SAMPLE", "Mode", "clean", "mode_of", "write_table"]
+__all__ = ["SAMPLE", "Mode", "mode_of", "write_table"]
 
 #: How many rows decide the column widths (a later, wider value widens its line only).
 SAMPLE = 1000
@@ -245,15 +245,3 @@ def write_table(
         count += 1
     out.write(layout.rule(box.bottom))
     return count
-
-
-# Control characters in a value (a newline in a comment, a terminal escape) would break
-# the table or reach the terminal: a space for whitespace, "?" for the rest.
-_CONTROLS = {
-    code: " " if chr(code) in "\t\n\r\v\f" else "?" for code in (*range(32), *range(127, 160))
-}
-
-
-def clean(text: str) -> str:
-    """``text`` with its control characters replaced, for a table cell."""
-    return text.translate(_CONTROLS)
