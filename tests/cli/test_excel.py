@@ -216,6 +216,26 @@ def test_a_workbook_edited_in_excel_is_applied(threaded_server: FakeServer, tmp_
     assert len(puts(threaded_server)) == 1
 
 
+def test_a_formula_with_no_saved_value_is_a_row_error_naming_the_cell(
+    threaded_server: FakeServer, tmp_path: Path
+) -> None:
+    path = export(threaded_server, tmp_path, "--format", "xlsx", name="numbers.xlsx")
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    column = header.index("comment") + 1
+    sheet.cell(row=3, column=column, value='=HYPERLINK("x")')  # openpyxl saves no value
+    sheet.cell(row=4, column=column, value="typed")
+    book.save(tmp_path / "edited.xlsx")
+    result = run_cli(threaded_server, "numbers", "apply", str(tmp_path / "edited.xlsx"))
+    assert result.returncode == 14, result.stderr
+    letter = chr(ord("A") + column - 1)
+    assert f"line 3 (id 2): cell {letter}3 is a formula with no saved value" in result.stderr
+    assert "open and save the file in Excel, or type the value" in result.stderr
+    assert threaded_server.numbers[3]["comment"] == "typed"
+    assert threaded_server.numbers[2]["comment"] != '=HYPERLINK("x")'
+
+
 @pytest.mark.parametrize("command", [["list"], ["get", "1", "2"], ["available"]])
 def test_xlsx_without_output_is_refused_on_a_pipe(
     threaded_server: FakeServer, command: list[str]

@@ -42,6 +42,11 @@ def load_rows(
         raise ValueError(text if text.startswith("cannot read") else f"{name}: {text}") from None
 
 
+def _unreadable(row: Row, reason: str) -> Row:
+    """``row`` refused for ``reason``, whatever its cells said."""
+    return Row(row.line, row.id, error=reason)
+
+
 def _rows(
     name: str,
     data: bytes,
@@ -56,7 +61,9 @@ def _rows(
             raise click.UsageError(
                 "--encoding, --delimiter and --raw-csv are for CSV, not a workbook"
             )
-        return read_table(*read_workbook(data, name))
+        header, body, unsaved = read_workbook(data, name)
+        rows = read_table(header, body)
+        return [_unreadable(row, unsaved[row.line]) if row.line in unsaved else row for row in rows]
     decoded = decode(data, name, encoding)
     if decoded.note:
         click.echo(decoded.note, err=True)

@@ -122,12 +122,27 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def read_workbook(data: bytes, name: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """The first sheet of the workbook ``data``: its header row and each later row
-    (with its row number) as texts; ValueError when it is no workbook."""
+def read_workbook(
+    data: bytes, name: str
+) -> tuple[list[str], list[tuple[int, list[str]]], dict[int, str]]:
+    """The first sheet of the workbook ``data``: its header row, each later row (with
+    its row number) as texts, and why a row cannot be read (a formula cell with no
+    saved value); ValueError when it is no workbook."""
+    header, body = _sheet_rows(data, name, values=True)
+    empty = {line for line, row in body if any(v is None for v in row)}
+    unsaved = _unsaved_formulas(data, name, empty) if empty else {}
+    texts = [(line, [_text(v) for v in row]) for line, row in body]
+    return [_text(v) for v in header], texts, unsaved
+
+
+def _sheet_rows(
+    data: bytes, name: str, *, values: bool
+) -> tuple[tuple[Any, ...], list[tuple[int, tuple[Any, ...]]]]:
+    """The first sheet's header and numbered rows: saved values, or (``values=False``)
+    formulas as written."""
     openpyxl = _openpyxl()
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=values)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise ValueError(f"cannot read {name}: not an xlsx workbook ({exc})") from None
     try:
@@ -135,7 +150,32 @@ def read_workbook(data: bytes, name: str) -> tuple[list[str], list[tuple[int, li
         header = next(rows, None)
         if header is None:
             raise ValueError(f"cannot read {name}: its first sheet is empty")
-        body = [(line, [_text(v) for v in row]) for line, row in enumerate(rows, start=2)]
+        return header, list(enumerate(rows, start=2))
     finally:
         book.close()
-    return [_text(v) for v in header], body
+
+
+def _unsaved_formulas(data: bytes, name: str, lines: set[int]) -> dict[int, str]:
+    """The rows among ``lines`` with a formula whose value no program saved (openpyxl
+    writes formulas without computing them; Excel saves the value with the formula)."""
+    found: dict[int, str] = {}
+    for line, row in _sheet_rows(data, name, values=False)[1]:
+        if line not in lines:
+            continue
+        for column, cell in enumerate(row, start=1):
+            if isinstance(cell, str) and cell.startswith("="):
+                found[line] = (
+                    f"cell {_column_letter(column)}{line} is a formula with no saved "
+                    "value: open and save the file in Excel, or type the value"
+                )
+                break
+    return found
+
+
+def _column_letter(column: int) -> str:
+    """Excel's name of the 1-based ``column``: A..Z, AA..."""
+    letters = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
