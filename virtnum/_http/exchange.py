@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import aiohttp
 import attrs
+from aiohttp.client_proto import ResponseHandler
 from multidict import CIMultiDictProxy
 from yarl import URL
 
@@ -21,6 +22,7 @@ from virtnum._http.failures import connection_failure, path_of
 from virtnum._http.reads import smaller_reads
 from virtnum._http.redact import Redactor
 from virtnum._http.redirects import same_origin_target
+from virtnum._http.stale import StaleConnection, stale_failure
 
 __all__ = ["Exchange", "Outcome", "Response", "send"]
 
@@ -48,11 +50,13 @@ class Exchange:
 
 @attrs.define
 class Response:
-    """What one attempt got back: the status, the headers and the whole body."""
+    """What one attempt got back: the status, the headers and the whole body, and the
+    connection it came on (None on a session the client did not make)."""
 
     status: int
     headers: CIMultiDictProxy[str] = attrs.field(repr=False)
     body: bytes = attrs.field(repr=False)
+    carrier: ResponseHandler | None = attrs.field(default=None, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -90,9 +94,12 @@ async def send(session: aiohttp.ClientSession, exchange: Exchange, redactor: Red
                 if location is None:
                     break
                 target, params = location, None
-        return Response(response.status, response.headers, body)
+        carrier = getattr(response, "carrier", None)
+        return Response(response.status, response.headers, body, carrier)
     except TooLarge as exc:
         return _too_large(exchange, exc.limit)
+    except StaleConnection:
+        return stale_failure(exchange.method, exchange.url)
     except (aiohttp.ClientError, OSError) as exc:  # TimeoutError is an OSError
         return connection_failure(exc, exchange.method, exchange.url, redactor)
 

@@ -12,6 +12,7 @@ from virtnum._http.config import TransportConfig
 from virtnum._http.overload import AdaptiveLimit
 from virtnum._http.ratelimit import TokenBucket
 from virtnum._http.sessions import LoopSessions
+from virtnum._http.stale import GuardedRequest, GuardedResponse
 
 __all__ = ["Shared", "headers_for"]
 
@@ -36,6 +37,9 @@ def new_session(config: TransportConfig) -> aiohttp.ClientSession:
         headers=headers_for(config),
         trust_env=False,
         trace_configs=list(config.trace_configs) or None,
+        # a connection with an answer nobody asked for is never written to (see stale)
+        request_class=GuardedRequest,
+        response_class=GuardedResponse,
     )
     # aiohttp resends an idempotent request by itself when a reused connection drops;
     # the transport's retry loop does that instead, so every request sent is counted
