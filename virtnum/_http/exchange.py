@@ -4,6 +4,12 @@
 a failure comes back as a VirtnumError value, raised by the caller outside any
 ``except`` block, so nothing from aiohttp (whose reprs can carry the request headers) is
 chained to it.
+
+Redirects (RFC 9110, section 15.4): a ``303 See Other`` is followed as a GET of its
+``Location``, without the body; a 301, 302, 307 or 308 is followed only by a GET or a
+HEAD. A write answered with one of those is not followed: its body (a SIP password,
+maybe) is never sent again, and the 3xx is reported as it is (an ``APIStatusError``
+with that status), since whether the server applied the write is for it to say.
 """
 
 from __future__ import annotations
@@ -27,6 +33,8 @@ from virtnum._http.stale import StaleConnection, stale_failure
 __all__ = ["Exchange", "Outcome", "Response", "send"]
 
 _MAX_REDIRECTS = 10
+#: Redirects that keep the method, followed only when it is safe to repeat (GET, HEAD).
+_SAME_METHOD = frozenset({301, 302, 307, 308})
 
 
 # Built per request: attrs' mutable slotted classes cost 0.4 us to make, frozen ones
@@ -74,15 +82,14 @@ Outcome = Response | errors.APIError
 
 async def send(session: aiohttp.ClientSession, exchange: Exchange, redactor: Redactor) -> Outcome:
     """One exchange, redirects included; failures come back as values, never raised."""
-    target = exchange.target
-    params = exchange.params
+    method, target, params, data = exchange.method, exchange.target, exchange.params, exchange.data
     try:
         for _ in range(_MAX_REDIRECTS + 1):
             async with session.request(
-                exchange.method,
+                method,
                 target,
                 params=params,
-                data=exchange.data,
+                data=data,
                 headers=exchange.headers,
                 timeout=exchange.timeout,
                 allow_redirects=False,
@@ -90,10 +97,13 @@ async def send(session: aiohttp.ClientSession, exchange: Exchange, redactor: Red
             ) as response:
                 smaller_reads(response)
                 body = await read_body(response, exchange.max_size)
-                location = _redirect_target(response) if exchange.follow_redirects else None
-                if location is None:
+                follow = _redirect(response, method) if exchange.follow_redirects else None
+                if follow is None:
                     break
-                target, params = location, None
+                method, target = follow
+                params = None
+                if method != exchange.method:  # a 303: the body stays behind
+                    data = None
         carrier = getattr(response, "carrier", None)
         return Response(response.status, response.headers, body, carrier)
     except TooLarge as exc:
@@ -114,11 +124,13 @@ def _too_large(exchange: Exchange, limit: int) -> errors.ResponseTooLargeError:
     )
 
 
-def _redirect_target(response: aiohttp.ClientResponse) -> URL | None:
-    """The URL to follow: only a same-origin 3xx with a Location."""
-    if not 300 <= response.status < 400:
+def _redirect(response: aiohttp.ClientResponse, method: str) -> tuple[str, URL] | None:
+    """The method and URL to follow a redirect with (same origin only), or None."""
+    status = response.status
+    if status == 303:
+        method = "HEAD" if method == "HEAD" else "GET"
+    elif status not in _SAME_METHOD or method not in ("GET", "HEAD"):
         return None
     location = response.headers.get("Location")
-    if not location:
-        return None
-    return same_origin_target(response.url, location)
+    target = same_origin_target(response.url, location) if location else None
+    return None if target is None else (method, target)
