@@ -23,7 +23,7 @@ from multidict import CIMultiDictProxy
 from yarl import URL
 
 from virtnum import _errors as errors
-from virtnum._http.body import TooLarge, read_body
+from virtnum._http.body import TooLarge, Undecodable, read_body
 from virtnum._http.failures import connection_failure, path_of
 from virtnum._http.reads import smaller_reads
 from virtnum._http.redact import Redactor
@@ -94,9 +94,15 @@ async def send(session: aiohttp.ClientSession, exchange: Exchange, redactor: Red
                 timeout=exchange.timeout,
                 allow_redirects=False,
                 proxy=exchange.proxy,
+                auto_decompress=False,  # body decodes, within max_size
             ) as response:
                 smaller_reads(response)
-                body = await read_body(response, exchange.max_size)
+                try:
+                    body = await read_body(response, exchange.max_size)
+                except Undecodable as exc:
+                    if 200 <= response.status < 300:
+                        return _undecodable(exchange, response.status, exc.reason, redactor)
+                    body = b""  # a failure status is the answer; its body only explains it
                 follow = _redirect(response, method) if exchange.follow_redirects else None
                 if follow is None:
                     break
@@ -121,6 +127,20 @@ def _too_large(exchange: Exchange, limit: int) -> errors.ResponseTooLargeError:
         method=exchange.method,
         url=exchange.url,
         limit=limit,
+    )
+
+
+def _undecodable(
+    exchange: Exchange, status: int, reason: str, redactor: Redactor
+) -> errors.ResponseValidationError:
+    """The error of a 2xx whose body cannot be decoded; a write's says it was answered."""
+    method = exchange.method
+    answered = "" if method in ("GET", "HEAD") else f" answered {status}, so it was done;"
+    return errors.ResponseValidationError(
+        f"{method} {path_of(exchange.url)}:{answered} could not decode the response: "
+        + redactor.text(reason),
+        method=method,
+        url=exchange.url,
     )
 
 

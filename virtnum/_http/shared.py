@@ -8,6 +8,7 @@ import functools
 
 import aiohttp
 
+from virtnum._http.body import ACCEPT_ENCODING
 from virtnum._http.config import TransportConfig
 from virtnum._http.overload import AdaptiveLimit
 from virtnum._http.ratelimit import TokenBucket
@@ -50,6 +51,7 @@ def new_session(config: TransportConfig) -> aiohttp.ClientSession:
 
 def headers_for(config: TransportConfig) -> dict[str, str]:
     return {
+        "Accept-Encoding": ACCEPT_ENCODING,
         "Authorization": config.token,
         "Content-Type": "application/json; charset=UTF-8",
         "User-Agent": config.user_agent,

@@ -309,7 +309,8 @@ def _failure(outcome: Outcome, error: errors.APIError) -> Failure:
             retry_after=getattr(error, "retry_after", None),
             overloaded=outcome.overloaded,
         )
-    hopeless = isinstance(error, errors.ResponseTooLargeError) or (
+    # too large, undecodable (the only ResponseValidationError an attempt gives), or TLS
+    hopeless = isinstance(error, errors.ResponseTooLargeError | errors.ResponseValidationError) or (
         isinstance(error, errors.APIConnectionError) and error.reason == TLS_FAILURE
     )
     lost = isinstance(error, errors.APIConnectionError) and error.request_sent
