@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import gzip
 import subprocess
 import sys
+import zlib
+from collections.abc import Callable
 
 import pytest
 
-from virtnum import APIError, AsyncClient, ResponseTooLargeError
+from virtnum import (
+    APIError,
+    AsyncClient,
+    NotFoundError,
+    ResponseTooLargeError,
+    ResponseValidationError,
+)
 from virtnum.testing import FakeServer
 
 from .._support import TOKEN, user_env
+from ._raw import raw_response, raw_server
 
 MB = 1 << 20
 
@@ -77,3 +87,68 @@ def test_a_decompression_bomb_leaves_peak_memory_bounded() -> None:
     assert result.returncode == 0, result.stderr
     growth = int(result.stdout)
     assert growth < 100 * MB, f"peak RSS grew by {growth / MB:.0f} MB"
+
+
+# ------------------------------------------------------------ Content-Encoding
+
+RECORD = b'{"id": 1, "number": "79200000001"}'
+
+
+def _encoded(status: str, encoding: str, body: bytes = RECORD) -> Callable[[bytes, bytes], bytes]:
+    answer = raw_response(status, body, f"Content-Encoding: {encoding}\r\n")
+    return lambda head, _: answer
+
+
+@pytest.mark.parametrize("encoding", ["zstd", "br", "compress2", "gzip, zstd"])
+async def test_an_unsupported_content_encoding_is_one_attempt_and_named(encoding: str) -> None:
+    async with (
+        raw_server(_encoded("200 OK", encoding)) as server,
+        AsyncClient(TOKEN, base_url=server.url) as client,
+    ):
+        with pytest.raises(ResponseValidationError) as info:
+            await client.numbers.get(1)
+    assert str(info.value) == (
+        "GET /numbers/virtual-number/1: could not decode the response: "
+        f"Content-Encoding {encoding} is not supported"
+    )
+    assert len(server.heads) == 1
+
+
+async def test_an_undecodable_answer_to_a_write_says_the_write_was_answered() -> None:
+    async with (
+        raw_server(_encoded("201 Created", "zstd")) as server,
+        AsyncClient(TOKEN, base_url=server.url, retry_post=True) as client,
+    ):
+        with pytest.raises(ResponseValidationError) as info:
+            await client.numbers.add_mobile(
+                number="79200000001", dgn_number="79200000002", purpose="company"
+            )
+    assert "answered 201, so it was done" in str(info.value)
+    assert "Content-Encoding zstd is not supported" in str(info.value)
+    assert len(server.heads) == 1
+
+
+async def test_a_failure_status_with_an_undecodable_body_keeps_its_status() -> None:
+    async with (
+        raw_server(_encoded("404 Not Found", "zstd")) as server,
+        AsyncClient(TOKEN, base_url=server.url) as client,
+    ):
+        with pytest.raises(NotFoundError):
+            await client.numbers.get(1)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "packed"),
+    [
+        ("gzip", gzip.compress(RECORD)),
+        ("deflate", zlib.compress(RECORD)),
+        ("deflate", zlib.compress(RECORD)[2:-4]),  # raw deflate, as some servers send it
+    ],
+    ids=["gzip", "deflate", "raw-deflate"],
+)
+async def test_gzip_and_deflate_bodies_are_decoded(encoding: str, packed: bytes) -> None:
+    async with (
+        raw_server(_encoded("200 OK", encoding, packed)) as server,
+        AsyncClient(TOKEN, base_url=server.url) as client,
+    ):
+        assert (await client.numbers.get(1)).number == "79200000001"

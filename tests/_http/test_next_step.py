@@ -127,3 +127,10 @@ def test_a_delete_resent_after_a_lost_answer_that_finds_nothing_is_unknown() -> 
 
 def test_a_404_without_a_lost_answer_before_is_a_plain_stop() -> None:
     assert next_step("DELETE", Failure(404), after(2), POLICY) is Stop.GIVE_UP
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_a_request_not_sent_for_a_stale_connection_is_resent_at_once(method: str) -> None:
+    stale = Failure(None, stale=True)
+    assert next_step(method, stale, after(1), POLICY) == Retry(0.0, after(1))
+    assert next_step(method, stale, after(1), RetryPolicy(max_retries=0)) is Stop.GIVE_UP

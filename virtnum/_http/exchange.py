@@ -4,6 +4,12 @@
 a failure comes back as a VirtnumError value, raised by the caller outside any
 ``except`` block, so nothing from aiohttp (whose reprs can carry the request headers) is
 chained to it.
+
+Redirects (RFC 9110, section 15.4): a ``303 See Other`` is followed as a GET of its
+``Location``, without the body; a 301, 302, 307 or 308 is followed only by a GET or a
+HEAD. A write answered with one of those is not followed: its body (a SIP password,
+maybe) is never sent again, and the 3xx is reported as it is (an ``APIStatusError``
+with that status), since whether the server applied the write is for it to say.
 """
 
 from __future__ import annotations
@@ -12,19 +18,23 @@ from collections.abc import Sequence
 
 import aiohttp
 import attrs
+from aiohttp.client_proto import ResponseHandler
 from multidict import CIMultiDictProxy
 from yarl import URL
 
 from virtnum import _errors as errors
-from virtnum._http.body import TooLarge, read_body
+from virtnum._http.body import TooLarge, Undecodable, read_body
 from virtnum._http.failures import connection_failure, path_of
 from virtnum._http.reads import smaller_reads
 from virtnum._http.redact import Redactor
 from virtnum._http.redirects import same_origin_target
+from virtnum._http.stale import StaleConnection, stale_failure
 
 __all__ = ["Exchange", "Outcome", "Response", "send"]
 
 _MAX_REDIRECTS = 10
+#: Redirects that keep the method, followed only when it is safe to repeat (GET, HEAD).
+_SAME_METHOD = frozenset({301, 302, 307, 308})
 
 
 # Built per request: attrs' mutable slotted classes cost 0.4 us to make, frozen ones
@@ -48,11 +58,13 @@ class Exchange:
 
 @attrs.define
 class Response:
-    """What one attempt got back: the status, the headers and the whole body."""
+    """What one attempt got back: the status, the headers and the whole body, and the
+    connection it came on (None on a session the client did not make)."""
 
     status: int
     headers: CIMultiDictProxy[str] = attrs.field(repr=False)
     body: bytes = attrs.field(repr=False)
+    carrier: ResponseHandler | None = attrs.field(default=None, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -70,29 +82,40 @@ Outcome = Response | errors.APIError
 
 async def send(session: aiohttp.ClientSession, exchange: Exchange, redactor: Redactor) -> Outcome:
     """One exchange, redirects included; failures come back as values, never raised."""
-    target = exchange.target
-    params = exchange.params
+    method, target, params, data = exchange.method, exchange.target, exchange.params, exchange.data
     try:
         for _ in range(_MAX_REDIRECTS + 1):
             async with session.request(
-                exchange.method,
+                method,
                 target,
                 params=params,
-                data=exchange.data,
+                data=data,
                 headers=exchange.headers,
                 timeout=exchange.timeout,
                 allow_redirects=False,
                 proxy=exchange.proxy,
+                auto_decompress=False,  # body decodes, within max_size
             ) as response:
                 smaller_reads(response)
-                body = await read_body(response, exchange.max_size)
-                location = _redirect_target(response) if exchange.follow_redirects else None
-                if location is None:
+                try:
+                    body = await read_body(response, exchange.max_size)
+                except Undecodable as exc:
+                    if 200 <= response.status < 300:
+                        return _undecodable(exchange, response.status, exc.reason, redactor)
+                    body = b""  # a failure status is the answer; its body only explains it
+                follow = _redirect(response, method) if exchange.follow_redirects else None
+                if follow is None:
                     break
-                target, params = location, None
-        return Response(response.status, response.headers, body)
+                method, target = follow
+                params = None
+                if method != exchange.method:  # a 303: the body stays behind
+                    data = None
+        carrier = getattr(response, "carrier", None)
+        return Response(response.status, response.headers, body, carrier)
     except TooLarge as exc:
         return _too_large(exchange, exc.limit)
+    except StaleConnection:
+        return stale_failure(exchange.method, exchange.url)
     except (aiohttp.ClientError, OSError) as exc:  # TimeoutError is an OSError
         return connection_failure(exc, exchange.method, exchange.url, redactor)
 
@@ -107,11 +130,27 @@ def _too_large(exchange: Exchange, limit: int) -> errors.ResponseTooLargeError:
     )
 
 
-def _redirect_target(response: aiohttp.ClientResponse) -> URL | None:
-    """The URL to follow: only a same-origin 3xx with a Location."""
-    if not 300 <= response.status < 400:
+def _undecodable(
+    exchange: Exchange, status: int, reason: str, redactor: Redactor
+) -> errors.ResponseValidationError:
+    """The error of a 2xx whose body cannot be decoded; a write's says it was answered."""
+    method = exchange.method
+    answered = "" if method in ("GET", "HEAD") else f" answered {status}, so it was done;"
+    return errors.ResponseValidationError(
+        f"{method} {path_of(exchange.url)}:{answered} could not decode the response: "
+        + redactor.text(reason),
+        method=method,
+        url=exchange.url,
+    )
+
+
+def _redirect(response: aiohttp.ClientResponse, method: str) -> tuple[str, URL] | None:
+    """The method and URL to follow a redirect with (same origin only), or None."""
+    status = response.status
+    if status == 303:
+        method = "HEAD" if method == "HEAD" else "GET"
+    elif status not in _SAME_METHOD or method not in ("GET", "HEAD"):
         return None
     location = response.headers.get("Location")
-    if not location:
-        return None
-    return same_origin_target(response.url, location)
+    target = same_origin_target(response.url, location) if location else None
+    return None if target is None else (method, target)

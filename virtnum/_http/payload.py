@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import attrs
+from aiohttp.client_proto import ResponseHandler
 from yarl import URL
 
 from virtnum._http.failures import request_id_of
@@ -31,6 +32,14 @@ class Payload:
     headers: Mapping[str, str] = attrs.field(factory=dict, repr=False, eq=False)
     attempts: int = 1
     elapsed: float = attrs.field(default=0.0, eq=False)  # seconds, retries included
+    carrier: ResponseHandler | None = attrs.field(default=None, repr=False, eq=False)
+
+    def distrust(self) -> None:
+        """Never reuse the connection this body came on: it is not the answer to its
+        request, so what arrives next on that connection may be (see ``stale``).
+        Marked, not closed: another request may be reading on it right now."""
+        if self.carrier is not None:
+            self.carrier.force_close()
 
     def snippet(self) -> str:
         """The start of the body as text, with the secrets cut out."""

@@ -140,7 +140,9 @@ class Failure:
 
     ``status`` is None when no answer came; ``answer_lost`` then when the request may
     have left (and been applied), False when it provably never did; ``hopeless`` when
-    retrying cannot help (body over the size cap, TLS).
+    retrying cannot help (body over the size cap, TLS); ``stale`` when the request was
+    not sent because its pooled connection held an answer to no request (a fresh
+    connection is the cure, so it is resent at once).
     """
 
     status: int | None
@@ -148,6 +150,7 @@ class Failure:
     overloaded: bool = False
     answer_lost: bool = False
     hopeless: bool = False
+    stale: bool = False
 
 
 @attrs.frozen
@@ -240,4 +243,6 @@ def _next_step(
         return Stop.GIVE_UP
     if failure.retry_after is not None and failure.retry_after > policy.retry_after_cap:
         return Stop.GIVE_UP
+    if failure.stale:
+        return Retry(0.0, tries)
     return Retry(backoff_delay(tries.charged, retry_after=failure.retry_after, rng=rng), tries)

@@ -8,11 +8,13 @@ import functools
 
 import aiohttp
 
+from virtnum._http.body import ACCEPT_ENCODING
 from virtnum._http.config import TransportConfig
 from virtnum._http.connector import Connector
 from virtnum._http.overload import AdaptiveLimit
 from virtnum._http.ratelimit import TokenBucket
 from virtnum._http.sessions import LoopSessions
+from virtnum._http.stale import GuardedRequest, GuardedResponse
 
 __all__ = ["Shared", "headers_for"]
 
@@ -37,6 +39,9 @@ def new_session(config: TransportConfig) -> aiohttp.ClientSession:
         headers=headers_for(config),
         trust_env=False,
         trace_configs=list(config.trace_configs) or None,
+        # a connection with an answer nobody asked for is never written to (see stale)
+        request_class=GuardedRequest,
+        response_class=GuardedResponse,
     )
     # aiohttp resends an idempotent request by itself when a reused connection drops;
     # the transport's retry loop does that instead, so every request sent is counted
@@ -47,6 +52,7 @@ def new_session(config: TransportConfig) -> aiohttp.ClientSession:
 
 def headers_for(config: TransportConfig) -> dict[str, str]:
     return {
+        "Accept-Encoding": ACCEPT_ENCODING,
         "Authorization": config.token,
         "Content-Type": "application/json; charset=UTF-8",
         "User-Agent": config.user_agent,

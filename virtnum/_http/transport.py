@@ -35,6 +35,7 @@ from virtnum._http.proxy import EnvProxies
 from virtnum._http.redact import Redactor
 from virtnum._http.retry import Failure, RetryPolicy, Stop, Tries, next_step, outcome_unknown
 from virtnum._http.shared import Shared, headers_for
+from virtnum._http.stale import STALE_CONNECTION
 from virtnum._logs import logger, shown_url
 
 __all__ = ["Transport", "TransportConfig"]
@@ -296,6 +297,7 @@ class Transport:
             headers=response.headers,
             attempts=tries.attempts,
             elapsed=time.monotonic() - began,
+            carrier=response.carrier,
         )
 
 
@@ -307,11 +309,13 @@ def _failure(outcome: Outcome, error: errors.APIError) -> Failure:
             retry_after=getattr(error, "retry_after", None),
             overloaded=outcome.overloaded,
         )
-    hopeless = isinstance(error, errors.ResponseTooLargeError) or (
+    # too large, undecodable (the only ResponseValidationError an attempt gives), or TLS
+    hopeless = isinstance(error, errors.ResponseTooLargeError | errors.ResponseValidationError) or (
         isinstance(error, errors.APIConnectionError) and error.reason == TLS_FAILURE
     )
     lost = isinstance(error, errors.APIConnectionError) and error.request_sent
-    return Failure(None, answer_lost=lost, hopeless=hopeless)
+    stale = isinstance(error, errors.APIConnectionError) and error.reason == STALE_CONNECTION
+    return Failure(None, answer_lost=lost, hopeless=hopeless, stale=stale)
 
 
 def _log_retry(

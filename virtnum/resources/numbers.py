@@ -10,7 +10,7 @@ from typing import Any, Literal, overload
 import attrs
 
 from virtnum._decode.decode import decode_list, decode_one
-from virtnum._errors import APIError
+from virtnum._errors import APIError, ResponseValidationError
 from virtnum._http.payload import Payload
 from virtnum._http.transport import Transport
 from virtnum._types import NOT_GIVEN, NotGiven
@@ -63,7 +63,11 @@ class AsyncNumbers:
         """``GET /numbers/virtual-number/{id}``: one number; NotFoundError if unknown."""
         path = f"{_PATH}/{check_id(id)}"
         payload = await self._transport.request("GET", path)
-        return decode_one(payload, VirtualNumber, expect_id=id)
+        try:
+            return decode_one(payload, VirtualNumber, expect_id=id)
+        except ResponseValidationError:
+            payload.distrust()  # e.g. another id's record: that connection is out of step
+            raise
 
     async def _fetch(self, query: list[tuple[str, str]]) -> Payload:
         return await self._transport.request("GET", _PATH, params=query or None)

@@ -1,0 +1,42 @@
+"""Redirects after a write (RFC 9110): a 303 becomes a GET, a body is never sent again."""
+
+from __future__ import annotations
+
+import pytest
+
+from virtnum import APIStatusError, AsyncClient
+from virtnum.testing import FakeServer
+
+from .._support import TOKEN
+
+SIP = {
+    "number": "74950000007",
+    "login": "user",
+    "password": "sip-secret-pw",
+    "server_host": "sip.example.net",
+    "server_port": 5060,
+}
+
+
+async def test_a_post_answered_303_is_followed_by_a_get_without_the_body(
+    server: FakeServer,
+) -> None:
+    server.faults.redirect("/numbers/virtual-number/2", status=303, count=1)
+    async with AsyncClient(TOKEN, base_url=server.url, follow_redirects=True) as client:
+        number = await client.numbers.add_sip_registration(**SIP)
+    assert number.id == 2
+    sent = [(r.method, r.path, r.body) for r in server.requests]
+    assert sent[0][:2] == ("POST", "/numbers/virtual-number")
+    assert sent[1:] == [("GET", "/numbers/virtual-number/2", b"")]
+
+
+@pytest.mark.parametrize("status", [301, 302, 307, 308])
+async def test_a_post_answered_with_another_redirect_is_reported_not_followed(
+    server: FakeServer, status: int
+) -> None:
+    server.faults.redirect("/numbers/virtual-number/2", status=status, count=1)
+    async with AsyncClient(TOKEN, base_url=server.url, follow_redirects=True) as client:
+        with pytest.raises(APIStatusError) as info:
+            await client.numbers.add_sip_registration(**SIP)
+    assert info.value.status == status
+    assert [r.method for r in server.requests] == ["POST"]
