@@ -3,6 +3,7 @@ from a callback; and option flags that must be booleans."""
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import subprocess
 import sys
@@ -229,3 +230,22 @@ def test_with_options_refuses_a_non_boolean_flag() -> None:
     client = AsyncClient(TOKEN, base_url="https://example.invalid")
     with pytest.raises(TypeError, match="retry_post"):
         client.with_options(retry_post="yes")  # type: ignore[arg-type]
+
+
+def test_a_closed_client_collected_inside_a_running_loop_starts_no_thread(
+    threaded_server: FakeServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = Client(TOKEN, base_url=threaded_server.url)
+    assert client.numbers.get(1).id == 1  # this thread's loop now holds a session
+    client.close()
+
+    def no_thread(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a thread was started")  # as deep in a recursion: none can
+
+    async def collect() -> None:
+        nonlocal client
+        monkeypatch.setattr(threading, "Thread", no_thread)
+        del client
+        gc.collect()
+
+    asyncio.run(collect())

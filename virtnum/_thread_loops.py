@@ -184,6 +184,8 @@ class ThreadLoops:
             self.closed = True
             entries = list(self._all)
         for entry in entries:
+            if entry.loop.is_closed():  # shut already: no thread to spawn (a finalizer
+                continue  # may run deep in a caller's recursion, where none can start)
             if entry.lock.acquire(blocking=False):
                 try:
                     off_loop(lambda loop=entry.loop: _shut(loop))  # type: ignore[misc]
