@@ -140,27 +140,37 @@ def test_bad_rows_are_errors_before_any_request_and_good_rows_still_go(
     assert result.stderr.strip().splitlines()[-1] == "virtnum: error: 11 of 12 row(s) failed"
 
 
-def test_an_edit_the_type_does_not_take_is_that_rows_error_in_the_plan(
+def test_an_edit_the_documents_refuse_is_that_rows_error_in_the_plan(
     threaded_server: FakeServer,
 ) -> None:
-    """What the server would refuse (a SIP-redirection number's purpose) fails in the
-    plan, the dry run's included, and nothing is sent for it; the other rows still go."""
-    (redirect,) = ids_of(threaded_server, "sip_redirection", 1)
+    """What the documents refuse (a city number on purpose employee) fails in the plan,
+    the dry run's included, and nothing is sent for it; the other rows still go."""
+    (city,) = ids_of(threaded_server, "abc", 1)
     (mobile,) = ids_of(threaded_server, "def", 1)
-    threaded_server.numbers[redirect]["purpose"] = "not_specified"
-    text = f"id,purpose,comment\n{redirect},company,\n{mobile},,new\n"
+    text = f"id,purpose,employee_id,comment\n{city},employee,7,\n{mobile},,,new\n"
     dry = run_cli(threaded_server, "numbers", "apply", "-", "--dry-run", stdin=text)
     assert dry.returncode == 14
     assert "1 to change, 0 unchanged, 1 failed" in dry.stderr
     result = run_cli(threaded_server, "numbers", "apply", "-", stdin=text)
     assert result.returncode == 14
-    assert f"(id {redirect}): a sip_redirection number takes only comment, not purpose" in (
-        result.stderr
-    )
+    assert f"(id {city}): a abc number takes only comment and purpose" in result.stderr
     assert [r.path for r in threaded_server.requests if r.method == "PUT"] == [
         f"/numbers/virtual-number/{mobile}"
     ]
     assert threaded_server.numbers[mobile]["comment"] == "new"
+
+
+@pytest.mark.parametrize("kind", ["toll_free", "sip_redirection"])
+def test_a_purpose_on_a_type_the_documents_do_not_describe_is_sent(
+    threaded_server: FakeServer, kind: str
+) -> None:
+    (number,) = ids_of(threaded_server, kind, 1)
+    threaded_server.numbers[number]["purpose"] = "not_specified"
+    text = f"id,purpose\n{number},company\n"
+    result = run_cli(threaded_server, "numbers", "apply", "-", stdin=text)
+    assert result.returncode == 0, result.stderr
+    assert puts(threaded_server) == [{"id": number, "purpose": "company"}]
+    assert threaded_server.numbers[number]["purpose"] == "company"
 
 
 def test_a_row_repeating_employee_with_no_employee_id_fails_in_the_plan_and_sends_nothing(

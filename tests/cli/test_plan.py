@@ -50,10 +50,8 @@ async def test_the_plan_refuses_what_the_server_refuses_for_every_type(
 @pytest.mark.parametrize(
     ("kind", "kwargs", "words"),
     [
-        (NumberType.TOLL_FREE, {"purpose": "company"}, "a toll_free number takes only comment"),
         (NumberType.ABC, {"purpose": "employee"}, "can only have purpose company"),
         (NumberType.SIP_REGISTRATION, {"employee_id": 3}, "not employee_id"),
-        (None, {"purpose": "company"}, "a number of no type takes only comment"),
     ],
 )
 def test_a_field_the_type_does_not_take_is_named(
@@ -62,6 +60,16 @@ def test_a_field_the_type_does_not_take_is_named(
     with pytest.raises(ValueError, match=words):
         check_type(VirtualNumber(id=1, type=kind), kwargs)
     check_type(VirtualNumber(id=1, type=kind), {"comment": "always fine"})
+
+
+@pytest.mark.parametrize("kind", [NumberType.TOLL_FREE, NumberType.SIP_REDIRECTION, None])
+@pytest.mark.parametrize(
+    "kwargs", [{"purpose": "company"}, {"purpose": "employee", "employee_id": 3}]
+)
+def test_a_type_the_documents_do_not_describe_is_not_judged(
+    kind: NumberType | None, kwargs: dict[str, Any]
+) -> None:
+    check_type(VirtualNumber(id=1, type=kind), kwargs)
 
 
 def test_a_purpose_repeated_as_it_is_on_record_is_not_judged() -> None:

@@ -34,15 +34,15 @@ EDITABLE = ("comment", "purpose", "employee_id")
 #: The other fields ``numbers list`` writes: ``apply`` compares them, never sends them.
 READ_ONLY = tuple(name for name in VIRTUAL_NUMBER_FIELDS if name not in ("id", *EDITABLE))
 
-# What an edit (PUT) of a number of each type takes, of EDITABLE, and the purposes it
-# may set (the vendor's pages: a city or SIP-registration number's purpose is only
-# company); any other type takes a comment only.
+# What an edit (PUT) of a number of each documented type takes, of EDITABLE, and the
+# purposes it may set (the vendor's pages: a city or SIP-registration number's purpose
+# is only company). The documents are silent on the other types (toll_free,
+# sip_redirection): their edits are left for the server to judge.
 _EDITS: dict[Any, tuple[tuple[str, ...], tuple[str, ...]]] = {
     NumberType.DEF: (EDITABLE, ("company", "employee", "not_specified")),
     NumberType.ABC: (("comment", "purpose"), ("company",)),
     NumberType.SIP_REGISTRATION: (("comment", "purpose"), ("company",)),
 }
-_COMMENT_ONLY: tuple[tuple[str, ...], tuple[str, ...]] = (("comment",), ())
 _SCIENTIFIC = re.compile(r"[0-9]+([.,][0-9]+)?e[+]?[0-9]+", re.IGNORECASE)
 
 
@@ -105,10 +105,13 @@ def _now(number: VirtualNumber, field: str) -> Any:
 
 
 def check_type(number: VirtualNumber, kwargs: Mapping[str, Any]) -> None:
-    """ValueError when the ``update`` of ``kwargs`` sets a field or purpose the number's
-    type does not take (a toll-free number's purpose, ...); a value repeated as it is
-    on record changes nothing and is not judged."""
-    fields, purposes = _EDITS.get(number.type, _COMMENT_ONLY)
+    """ValueError when the ``update`` of ``kwargs`` sets a field or purpose the documents
+    refuse for the number's type (an abc number's employee, ...); a value repeated as it
+    is on record changes nothing and is not judged, nor is a type they do not describe."""
+    rules = _EDITS.get(number.type)
+    if rules is None:
+        return
+    fields, purposes = rules
     kind = f"a {number.type.value} number" if number.type else "a number of no type"
     changed = {field: value for field, value in kwargs.items() if _now(number, field) != value}
     refused = [field for field in changed if field not in fields]

@@ -20,8 +20,6 @@ __all__ = [
 
 _PHONE = re.compile(r"[0-9]{10,15}")
 _KNOWN_PURPOSES = frozenset(Purpose.__members__.values())
-# The types whose edit the documents describe, each with ``purpose`` in its PUT body.
-_EDITS_WITH_PURPOSE = frozenset({NumberType.DEF, NumberType.ABC, NumberType.SIP_REGISTRATION})
 
 
 def _phone(value: Any, name: str) -> str:
@@ -141,8 +139,10 @@ def update_body(number_id: int, given: Mapping[str, Any]) -> dict[str, Any]:
 
 def kept_purpose(number: VirtualNumber) -> dict[str, Any]:
     """The purpose an edit that leaves it alone repeats from ``number`` (with its
-    employee_id, if any): the documents want it in every def, abc or SIP-registration edit."""
-    if number.type not in _EDITS_WITH_PURPOSE or number.purpose is None:
+    employee_id, if any): the documents want it in every edit they describe, and for the
+    types they do not (toll_free, sip_redirection) the purpose on record is the safe
+    guess."""
+    if number.purpose is None:
         return {}
     kept: dict[str, Any] = {"purpose": number.purpose.value}
     if number.purpose == Purpose.EMPLOYEE and number.employee_id is not None:

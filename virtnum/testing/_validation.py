@@ -103,6 +103,11 @@ _UPDATES = {
         ("company",),
     ),
 }
+# The documents are silent on editing other types (toll_free, sip_redirection): no
+# field is required and none of the editable ones refused.
+_UNDESCRIBED = Shape(
+    "an edit of this number", ("id",), ("comment", "purpose", "employee_id"), {"purpose": _PURPOSES}
+)
 SIP_REGISTRATION = Shape(
     "a new SIP-registration number",
     ("number", "login", "password", "server_host", "server_port", "purpose", "type"),
@@ -158,13 +163,14 @@ def check_body(body: Any, shape: Shape) -> dict[str, Any]:
 
 
 def _update_shape(record: Mapping[str, Any]) -> Shape:
-    """The edit ``record``'s type takes (only ``comment`` for a type without a documented
-    edit); an abc or SIP-registration edit may also repeat the purpose on record, with
-    its employee_id, since repeating it changes nothing."""
+    """The edit ``record``'s type takes (for a type the documents do not describe, any
+    editable field, judged by kind only); an abc or SIP-registration edit may also
+    repeat the purpose on record, with its employee_id, since repeating it changes
+    nothing."""
     kind, purpose = record.get("type"), record.get("purpose")
     shape = _UPDATES.get(kind) if isinstance(kind, str) else None
     if shape is None:
-        return Shape("an edit of this number", ("id",), ("comment",))
+        return _UNDESCRIBED
     if not isinstance(purpose, str) or purpose in shape.values["purpose"]:
         return shape
     values: dict[str, tuple[str | int, ...]] = {"purpose": (*shape.values["purpose"], purpose)}
