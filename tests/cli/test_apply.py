@@ -279,13 +279,15 @@ def test_csv_rows_with_a_byte_order_mark_extra_cells_and_employee_ids() -> None:
 @pytest.mark.parametrize(
     ("name", "text", "kind"),
     [
-        ("a.csv", '{"id": 1}', "csv"),
+        ("a.csv", '{"id": 1}', "jsonl"),
+        ("a.txt", '[{"id": 1}]', "jsonl"),
+        ("a.csv", "id\n", "csv"),
         ("a.jsonl", "id\n", "jsonl"),
         ("-", '  {"id": 1}\n', "jsonl"),
         ("-", "id,comment\n", "csv"),
     ],
 )
-def test_the_format_is_the_suffix_or_the_first_character(name: str, text: str, kind: str) -> None:
+def test_the_format_is_the_first_character_or_the_suffix(name: str, text: str, kind: str) -> None:
     assert sniff(name, text) == kind
 
 

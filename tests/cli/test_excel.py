@@ -16,6 +16,7 @@ import openpyxl
 import pytest
 
 from virtnum.cli._encoding import decode, sniff_delimiter
+from virtnum.cli._format import FORMATS
 from virtnum.testing import FakeServer
 
 from .._support import TOKEN, run_cli, user_env
@@ -127,17 +128,25 @@ def test_encoding_and_delimiter_override_the_detection(threaded_server: FakeServ
     assert threaded_server.numbers[number_id]["comment"] == "Отдел"
 
 
-@pytest.mark.parametrize(
-    ("args", "name"),
-    [
-        (["--format", "csv"], "default.csv"),
-        (["--format", "csv", "--fields", "all", "--delimiter", ";", "--encoding", "utf-8-sig"],
-         "excel.csv"),
-        (["--format", "jsonl", "--fields", "all"], "all.jsonl"),
-        (["--format", "xlsx"], "default.xlsx"),
-        (["--format", "xlsx", "--fields", "all"], "all.xlsx"),
-    ],
-)  # fmt: skip
+EXPORTS = [
+    (["--format", "csv"], "default.csv"),
+    (["--format", "csv", "--fields", "all", "--delimiter", ";", "--encoding", "utf-8-sig"],
+     "excel.csv"),
+    (["--format", "jsonl", "--fields", "all"], "all.jsonl"),
+    (["--format", "json"], "default.json"),
+    (["--format", "json", "--fields", "all"], "all.json"),
+    (["--format", "json", "--fields", "all"], "all-json.txt"),  # found by its content
+    (["--format", "xlsx"], "default.xlsx"),
+    (["--format", "xlsx", "--fields", "all"], "all.xlsx"),
+]  # fmt: skip
+
+
+def test_every_file_format_the_cli_writes_is_in_the_round_trip() -> None:
+    written = {args[1] for args, _ in EXPORTS}
+    assert written == {*FORMATS, "xlsx"} - {"table"}  # a table is for reading, not a file
+
+
+@pytest.mark.parametrize(("args", "name"), EXPORTS)
 def test_the_export_comes_back_through_apply_unchanged(
     threaded_server: FakeServer, tmp_path: Path, args: list[str], name: str
 ) -> None:

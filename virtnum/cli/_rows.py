@@ -39,13 +39,11 @@ class Row:
 
 
 def sniff(name: str, text: str) -> str:
-    """``csv`` or ``jsonl``: by the file's suffix, else by its first character."""
-    lowered = name.lower()
-    if lowered.endswith((".jsonl", ".ndjson", ".json")):
+    """``csv`` or ``jsonl`` (JSON lines, or one JSON array): by the first character (no
+    CSV header starts with ``{`` or ``[``), else by the file's suffix."""
+    if text.lstrip().startswith(("{", "[")):
         return "jsonl"
-    if lowered.endswith((".csv", ".txt", ".tsv")):
-        return "csv"
-    return "jsonl" if text.lstrip().startswith("{") else "csv"
+    return "jsonl" if name.lower().endswith((".jsonl", ".ndjson", ".json")) else "csv"
 
 
 def _checked(line: int, data: Mapping[str, Any]) -> Row:
@@ -135,17 +133,47 @@ def _jsonl_rows(text: str) -> Iterator[Row]:
         except ValueError:
             yield Row(line, None, error="not a JSON object")
             continue
-        if not isinstance(data, dict):
-            yield Row(line, None, error="not a JSON object")
-            continue
-        data = {normal_name(str(key)): value for key, value in data.items()}
-        unknown = sorted(set(data) - set(_COLUMNS))
-        if unknown:
-            yield Row(line, data.get("id"), error=f"unknown key(s): {', '.join(unknown)}")
-            continue
-        # null is the export's "none": it clears a comment, and leaves the rest alone
-        kept = {k: v for k, v in data.items() if v is not None or k in ("comment", "id")}
-        yield _checked(line, kept)
+        yield _json_row(line, data)
+
+
+def _json_array_rows(text: str) -> Iterator[Row]:
+    """The objects of one JSON array (``--format json``), each with the line it starts
+    on; ValueError naming the line where the text stops being one array."""
+    decoder = json.JSONDecoder()
+    index = _after_space(text, text.index("[") + 1)
+    while index < len(text) and text[index] != "]":
+        line = text.count("\n", 0, index) + 1
+        try:
+            data, index = decoder.raw_decode(text, index)
+        except ValueError:
+            raise ValueError(f"line {line}: not a JSON array of objects") from None
+        yield _json_row(line, data)
+        index = _after_space(text, index)
+        if text.startswith(",", index):
+            index = _after_space(text, index + 1)
+        elif not text.startswith("]", index):
+            raise ValueError(f"line {text.count(chr(10), 0, index) + 1}: expected , or ]")
+    if index >= len(text) or text[index + 1 :].strip():
+        raise ValueError("not one JSON array: it must end with ] and nothing after it")
+
+
+def _after_space(text: str, index: int) -> int:
+    while index < len(text) and text[index] in " \t\r\n":
+        index += 1
+    return index
+
+
+def _json_row(line: int, data: Any) -> Row:
+    """A row from one JSON value: an object of the export's keys."""
+    if not isinstance(data, dict):
+        return Row(line, None, error="not a JSON object")
+    data = {normal_name(str(key)): value for key, value in data.items()}
+    unknown = sorted(set(data) - set(_COLUMNS))
+    if unknown:
+        return Row(line, data.get("id"), error=f"unknown key(s): {', '.join(unknown)}")
+    # null is the export's "none": it clears a comment, and leaves the rest alone
+    kept = {k: v for k, v in data.items() if v is not None or k in ("comment", "id")}
+    return _checked(line, kept)
 
 
 def _no_repeats(rows: list[Row]) -> list[Row]:
@@ -168,11 +196,12 @@ def read_rows(
     text: str, kind: str, delimiter: str | None = None, *, raw_csv: bool = False
 ) -> list[Row]:
     """Every row of a CSV (``delimiter`` found from its header when not given; the
-    export's ``'`` before a formula taken away unless ``raw_csv``) or JSONL text; a
-    later row for an id already seen is an error."""
+    export's ``'`` before a formula taken away unless ``raw_csv``), JSONL or JSON-array
+    text; a later row for an id already seen is an error."""
     text = text.removeprefix("\ufeff")  # a byte-order mark, as spreadsheets write it
     if kind == "jsonl":
-        return _no_repeats(list(_jsonl_rows(text)))
+        whole = text.lstrip().startswith("[")
+        return _no_repeats(list(_json_array_rows(text) if whole else _jsonl_rows(text)))
     reader = csv.reader(io.StringIO(text), delimiter=delimiter or sniff_delimiter(text))
     header = next(reader, None)
     if header is None:
