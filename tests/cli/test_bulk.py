@@ -54,7 +54,10 @@ def test_a_refused_token_stops_the_run_and_names_the_ids_not_tried(
     assert result.stdout == ""
     failure, summary = result.stderr.splitlines()
     assert "401" in failure
-    assert summary == f"virtnum: 3 ids: 0 deleted, 1 failed, 2 not tried ({ids[1]}, {ids[2]})"
+    assert summary == (
+        f"virtnum: 3 ids: 0 deleted, 1 failed, 2 not tried ({ids[1]}, {ids[2]}): stopped "
+        "early, every call would fail the same way (the token was refused)"
+    )
     assert len(threaded_server.requests) == 1
     assert set(ids) <= set(threaded_server.numbers)
 

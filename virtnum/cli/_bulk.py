@@ -133,4 +133,16 @@ def _summary(results: Sequence[Done], verb: str, failed: int, interrupted: bool)
     if left:
         shown = ", ".join(left[:10]) + (" ..." if len(left) > 10 else "")
         summary += f", {len(left)} {why} ({shown})"
+        stop = next((i.error for i in results if i.error is not None and is_fatal(i.error)), None)
+        if stop is not None and not interrupted:
+            summary += f": stopped early, every call would fail the same way ({_why(stop)})"
     return summary
+
+
+def _why(error: BaseException) -> str:
+    """What the failure that stopped a run was, in a few words."""
+    if isinstance(error, AuthenticationError):
+        return "the token was refused"
+    if isinstance(error, PermissionDeniedError):
+        return "access denied: is this IP address on the allow-list?"
+    return "the API could not be reached"
