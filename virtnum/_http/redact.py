@@ -28,6 +28,7 @@ REDACTED = "[redacted]"
 # scheme://userinfo@ : the userinfo runs to the authority's last "@"
 _USERINFO = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://)([^\s/?#]*)@")
 _SUB_DELIMS = "!$&'()*+,;="
+_PATH_SAFE = ("", "/", _SUB_DELIMS + ":@")  # what a query, a path, a userinfo leave as is
 _UNRESERVED = re.compile(r"[A-Za-z0-9._~-]*")  # characters no encoding changes
 
 
@@ -79,16 +80,16 @@ def _longest_first(forms: set[str]) -> list[str]:
 
 
 def _forms_of(secret: str) -> tuple[str, ...]:
-    """``secret`` as sent, stripped (a header's value) and JSON-escaped once or twice (a
-    JSON body quoted in a JSON error: ASCII or not), each of them also HTML-escaped,
-    percent-encoded (as a query, a path or a userinfo encode it, hex digits in either
-    case), its UTF-8 bytes read as Latin-1 (a server that decodes headers so) and its
-    Latin-1 bytes read as UTF-8 (Basic credentials echoed)."""
+    """``secret`` as sent, stripped (a header's value), misread (its UTF-8 bytes read as
+    Latin-1, its Latin-1 bytes, as aiohttp sends Basic credentials, read as UTF-8) and
+    each of these JSON-escaped once or twice (a JSON body quoted in a JSON error, ASCII or
+    not); each of them also HTML-escaped, misread, and percent-encoded (as a query, a
+    path or a userinfo encode it, from UTF-8 or Latin-1, hex digits in either case)."""
     if _UNRESERVED.fullmatch(secret):  # most tokens: every form is the secret itself
         return (secret,)
     from json.encoder import encode_basestring, encode_basestring_ascii
 
-    bases = {secret, secret.strip()}
+    bases = {secret, secret.strip(), *_misread(secret)}
     for _ in range(2):
         bases |= {
             escape(b)[1:-1]
@@ -98,19 +99,27 @@ def _forms_of(secret: str) -> tuple[str, ...]:
     return tuple({form for base in bases for form in _encoded(base) if form})
 
 
+def _misread(text: str) -> list[str]:
+    """``text`` decoded with the wrong codec (none for a non-Latin-1 or unpaired text)."""
+    with contextlib.suppress(UnicodeEncodeError):
+        latin1 = text.encode("latin-1").decode("utf-8", "replace")
+        return [text.encode("utf-8").decode("latin-1"), latin1]
+    with contextlib.suppress(UnicodeEncodeError):
+        return [text.encode("utf-8").decode("latin-1")]
+    return []
+
+
 def _encoded(text: str) -> list[str]:
     import html
     from urllib.parse import quote, quote_plus
 
     forms = [text, html.escape(text)]
-    for safe in ("", "/", _SUB_DELIMS + ":@"):
-        forms.append(quote(text, safe=safe, errors="replace"))
-    forms.append(quote_plus(text, safe="", errors="replace"))
+    for codec in ("utf-8", "latin-1"):  # Latin-1: Basic credentials, as aiohttp sends them
+        with contextlib.suppress(UnicodeEncodeError):
+            forms += [quote(text, safe=safe, encoding=codec) for safe in _PATH_SAFE]
+            forms.append(quote_plus(text, safe="", encoding=codec))
     forms += [re.sub("%[0-9A-F]{2}", lambda m: m[0].lower(), form) for form in forms[2:]]
-    with contextlib.suppress(UnicodeEncodeError):  # a lone surrogate, a non-Latin-1 secret
-        forms.append(text.encode("utf-8").decode("latin-1"))
-        forms.append(text.encode("latin-1").decode("utf-8", "replace"))
-    return forms
+    return forms + _misread(text)
 
 
 def proxy_secrets(proxy: str) -> list[str]:
