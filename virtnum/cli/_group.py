@@ -105,6 +105,8 @@ def _interrupted(ctx: click.Context) -> NoReturn:
 
 
 def _usage_line(exc: click.ClickException) -> str:
+    """The line of a usage error: it repeats what was typed, so only a URL's password is
+    masked (the run's secrets would need the SDK loaded, which a usage error must not)."""
     text = " ".join(exc.format_message().split()).removesuffix(".")
     context = getattr(exc, "ctx", None)
     if isinstance(exc, click.UsageError) and context is not None:
