@@ -45,3 +45,18 @@ def test_errors_survive_pickle_and_copy(copier: object) -> None:
         assert str(again) == str(error)
         assert vars(again) == vars(error)
         assert TOKEN.encode() not in pickle.dumps(error)
+
+
+def test_an_errors_texts_never_show_a_urls_password() -> None:
+    lost = APIConnectionError(
+        "GET /x: via http://user:pw-Q7@proxy:3128",
+        url="https://api.example/x",
+        detail="ClientHttpProxyError: 407, url='http://user:pw-Q7@proxy:3128'",
+    )
+    refused = NotFoundError(
+        "GET /x failed", status=404, method="GET", url="u", body="see https://a:pw-Q7@b/"
+    )
+    for error in (lost, refused):
+        for shown in (str(error), repr(error), repr(vars(error)), repr(pickle.dumps(error))):
+            assert "pw-Q7" not in shown
+    assert "http://user:***@proxy:3128" in lost.detail

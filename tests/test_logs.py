@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from virtnum._logs import shown_url
 from virtnum.testing import FakeServer
 
 from ._support import TOKEN, user_env
@@ -40,3 +41,9 @@ def test_virtnum_log(threaded_server: FakeServer, level: str, lines: int) -> Non
         assert " records of GET /numbers/virtual-number in " in logged[1]
         assert logged[1].split(" virtnum DEBUG ")[1].startswith("decoded ")
         assert "/numbers/virtual-number/1 -> 200" in logged[2]
+
+
+def test_a_debug_lines_url_never_shows_a_password() -> None:
+    shown = shown_url("http://user:pw-Q7@h/numbers", [("number", "79201234567"), ("a", "b")])
+    assert shown == "http://user:***@h/numbers?number=***&a=b"
+    assert shown_url("http://user:pw-Q7@h/numbers", None) == "http://user:***@h/numbers"

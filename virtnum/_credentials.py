@@ -147,13 +147,32 @@ def dumps(profiles: Mapping[str, Profile]) -> str:
     return "".join(parts)
 
 
+def _private_directories(directory: Path) -> None:
+    """Make ``directory`` and its missing parents with mode 0700 whatever the umask (the
+    mode the XDG Base Directory spec asks for; ``mkdir(parents=True)`` would give the
+    parents 0777 less the umask: world-writable under ``umask 000``). Directories that
+    exist keep their mode: they are the user's."""
+    missing = []
+    while not directory.is_dir():
+        missing.append(directory)
+        if directory.parent == directory:
+            break
+        directory = directory.parent
+    for made in reversed(missing):
+        try:
+            made.mkdir(mode=0o700)
+        except FileExistsError:  # made meanwhile (by another login): not ours to change
+            continue
+        os.chmod(made, 0o700)  # the umask may have taken bits off, even the owner's
+
+
 def save(profiles: Mapping[str, Profile], path: Path | None = None) -> Path:
     """Write ``profiles`` atomically (a 0600 temporary file, then ``os.replace``) in a
     0700 directory; returns the path."""
     import tempfile
 
     path = credentials_path() if path is None else path
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _private_directories(path.parent)
     os.chmod(path.parent, 0o700)
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".credentials.")
     try:

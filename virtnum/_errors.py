@@ -25,6 +25,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from virtnum._http.redact import masked
+
 if TYPE_CHECKING:
     from virtnum.models import VirtualNumber
 
@@ -78,13 +80,18 @@ class WaitTimeoutError(VirtnumError):
 
 
 class APIError(VirtnumError):
-    """A request did not produce a usable result; ``attempts`` counts tries made."""
+    """A request did not produce a usable result; ``attempts`` counts tries made.
+
+    Its texts are masked once more as they are stored (a URL's password becomes
+    ``***``), so no str, repr or attribute of it can show a URL's credentials.
+    """
 
     def __init__(self, message: str, *, method: str = "", url: str = "") -> None:
+        message = masked(message)
         super().__init__(message)
         self.message = message
         self.method = method
-        self.url = url
+        self.url = masked(url)
         self.attempts = 1
 
     def __str__(self) -> str:
@@ -113,8 +120,8 @@ class APIConnectionError(APIError):
         request_sent: bool = True,
     ) -> None:
         super().__init__(message, method=method, url=url)
-        self.reason = reason
-        self.detail = detail
+        self.reason = masked(reason)
+        self.detail = masked(detail)
         self.request_sent = request_sent
 
 
@@ -144,8 +151,8 @@ class APIStatusError(APIError):
     ) -> None:
         super().__init__(message, method=method, url=url)
         self.status = status
-        self.body = body
-        self.request_id = request_id
+        self.body = masked(body)
+        self.request_id = None if request_id is None else masked(request_id)
         self.retry_after = retry_after
 
 

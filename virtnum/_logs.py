@@ -12,6 +12,8 @@ import os
 import sys
 from collections.abc import Sequence
 
+from virtnum._http.redact import masked
+
 __all__ = ["LOG_ENV", "logger", "setup_from_env", "shown_url"]
 
 LOG_ENV = "VIRTNUM_LOG"
@@ -41,10 +43,11 @@ def send_to_stderr(level: int) -> None:
 
 
 def shown_url(url: str, params: Sequence[tuple[str, str]] | None) -> str:
-    """The URL for a DEBUG line: the query kept, values of personal fields masked."""
+    """The URL for a DEBUG line: the query kept, values of personal fields masked (and,
+    as in every text shown, a password in the URL)."""
     if not params:
-        return url
+        return masked(url)
     from yarl import URL  # a DEBUG line only: not loaded by ``import virtnum``
 
-    masked = [(k, "***" if k.partition("__")[0] in _PERSONAL else v) for k, v in params]
-    return str(URL(url).with_query(masked))
+    shown = [(k, "***" if k.partition("__")[0] in _PERSONAL else v) for k, v in params]
+    return masked(str(URL(url).with_query(shown)))

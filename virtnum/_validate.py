@@ -27,6 +27,7 @@ __all__ = [
     "check_token",
     "check_utf8",
     "int_shown",
+    "proxy_problem",
     "refuse_plain_http",
     "wrong_type",
 ]
@@ -156,15 +157,32 @@ def check_proxy(value: Any) -> str | None:
     proxy = check_optional_str(value, "proxy", "a proxy URL (str) or None")
     if proxy is None:
         return None
+    problem = proxy_problem(proxy)
+    if problem:
+        raise ValueError(f"proxy {problem}")
+    return proxy
+
+
+def proxy_problem(proxy: str) -> str | None:
+    """What keeps ``proxy`` from being used as a proxy URL, in words that never repeat
+    it (None: nothing). aiohttp would raise its own errors, some showing the password."""
     from yarl import URL  # URL checks import yarl when first needed, not with virtnum
 
     try:
         url = URL(proxy)
+        usable = url.scheme in ("http", "https") and bool(url.host) and url.port is not None
+        user, password = url.user or "", url.password or ""
     except ValueError:
-        url = None
-    if url is None or url.scheme not in ("http", "https") or not url.host:
-        raise ValueError("proxy must be an http:// or https:// URL with a host")
-    return proxy
+        usable = False
+    if not usable:
+        return "must be an http:// or https:// URL with a host"
+    if ":" in user:
+        return "must not have a ':' in its user name"
+    try:  # aiohttp sends the credentials Latin-1 encoded
+        f"{user}:{password}".encode("latin-1")
+    except UnicodeEncodeError:
+        return "must have a user name and password of Latin-1 characters only"
+    return None
 
 
 def check_ssl(value: Any) -> ssl.SSLContext | bool:

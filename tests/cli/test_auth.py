@@ -53,6 +53,30 @@ def test_login_with_token_checks_and_stores_it(threaded_server: FakeServer, conf
     assert listed.returncode == 0, listed.stderr
 
 
+def test_login_makes_no_directory_others_may_write_even_under_umask_000(
+    threaded_server: FakeServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "missing" / "parents" / "config"
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home))
+    before = os.umask(0)  # the child inherits it
+    try:
+        result = cli(
+            threaded_server,
+            "auth",
+            "login",
+            "--with-token",
+            stdin=TOKEN,
+            PYTHONDONTWRITEBYTECODE="1",
+        )
+    finally:
+        os.umask(before)
+    assert result.returncode == 0, result.stderr
+    made = [tmp_path / "missing", tmp_path / "missing" / "parents", home, home / "virtnum"]
+    modes = {str(d.relative_to(tmp_path)): stat.S_IMODE(d.stat().st_mode) for d in made}
+    assert modes == {str(d.relative_to(tmp_path)): 0o700 for d in made}
+    assert stat.S_IMODE((home / "virtnum" / "credentials").stat().st_mode) == 0o600
+
+
 def test_login_reads_a_hidden_prompt_on_a_terminal(
     threaded_server: FakeServer, config: Path
 ) -> None:

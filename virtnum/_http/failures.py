@@ -12,7 +12,7 @@ import aiohttp
 from yarl import URL
 
 from virtnum import _errors as errors
-from virtnum._http.redact import Redactor, redacted
+from virtnum._http.redact import Redactor, masked
 from virtnum._http.retry import parse_retry_after
 
 __all__ = [
@@ -42,9 +42,10 @@ _REQUEST_ID_HEADERS = ("X-Request-Id", "X-Request-ID", "Request-Id")
 
 
 def request_id_of(headers: Mapping[str, str], secrets: Sequence[str]) -> str | None:
-    """The request id the server sent, with any secret it echoed cut out."""
+    """The request id the server sent, with any secret it echoed masked (before it is cut
+    short, so that no part of a secret survives the cut)."""
     value = next((headers[h] for h in _REQUEST_ID_HEADERS if h in headers), None)
-    return None if value is None else redacted(value[:200], secrets)
+    return None if value is None else masked(value, secrets)[:200]
 
 
 def status_error(
@@ -83,10 +84,11 @@ TLS_FAILURE = "TLS/certificate failure"
 
 
 def describe(exc: BaseException, url: str) -> tuple[str, str, str]:
-    """``(where, reason, detail)`` for a failed connection to ``url``."""
+    """``(where, reason, detail)`` for a failed connection to ``url``; ``detail`` is
+    aiohttp's own text, whole: mask it before it is shown (it may hold a proxy's URL)."""
     target = URL(url)
     where = f"{target.host}:{target.port}"
-    return where, _reason(exc), f"{type(exc).__name__}: {exc}"[:500]
+    return where, _reason(exc), f"{type(exc).__name__}: {exc}"
 
 
 def _reason(exc: BaseException) -> str:
@@ -96,6 +98,10 @@ def _reason(exc: BaseException) -> str:
         return TLS_FAILURE
     if isinstance(exc, aiohttp.ClientProxyConnectionError):
         return "the proxy could not be reached"
+    if isinstance(exc, aiohttp.ClientHttpProxyError):  # its text: the proxy's, not shown
+        if exc.status == 407:
+            return "the proxy refused its credentials (407)"
+        return f"the proxy refused the connection ({exc.status})"
     if isinstance(exc, aiohttp.ServerDisconnectedError):
         return "the server closed the connection"
     cause = getattr(exc, "os_error", None) or exc
@@ -131,7 +137,7 @@ def connection_failure(
         method=method,
         url=url,
         reason=reason,
-        detail=redactor.text(detail),
+        detail=redactor.text(detail)[:500],
         request_sent=sent,
     )
 

@@ -61,8 +61,8 @@ class Transport:
 
     def configure(self, config: TransportConfig) -> None:
         self.config = config
-        self._redactor = Redactor(config.token)
         self._proxies = EnvProxies(config.trust_env)
+        self._redactor = Redactor(config.token, (config.proxy, *self._proxies.urls()))
         self._headers = None if self._shared.headers_in_session else headers_for(config)
         self._timeout = config.client_timeout
         self._origin = URL(config.base_url)

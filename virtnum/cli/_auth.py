@@ -14,6 +14,7 @@ from virtnum import VirtnumError
 from virtnum._credentials import Profile, credentials_path, load, mask, save
 from virtnum._env_names import BASE_URL_ENV, DEFAULT_PROFILE
 from virtnum.cli._common import Settings, run
+from virtnum.cli._group import SECRETS
 
 if TYPE_CHECKING:
     from virtnum import AsyncClient
@@ -69,6 +70,7 @@ def login(settings: Settings, profile: str | None, base_url: str | None, with_to
     path = credentials_path()
     profiles = load(path)  # a file that would be refused is refused before the prompt
     token = _read_token(with_token)
+    click.get_current_context().meta.setdefault(SECRETS, []).append(token)  # for --debug
     checked = attrs.evolve(settings, token=token, base_url=url, profile=None)
 
     async def check(client: AsyncClient) -> None:

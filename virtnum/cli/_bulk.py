@@ -5,7 +5,6 @@ tried are then named."""
 
 from __future__ import annotations
 
-import traceback
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
@@ -21,7 +20,7 @@ from virtnum import (
 )
 from virtnum.cli import exit_code
 from virtnum.cli._common import progress
-from virtnum.cli._group import error_line
+from virtnum.cli._group import debug_traceback, error_line
 from virtnum.cli._inert import clean_lines
 
 __all__ = ["Done", "each", "is_fatal", "report"]
@@ -89,8 +88,7 @@ async def each(
 def _say_failure(item: Done, debug: bool) -> None:
     assert item.error is not None
     if debug:
-        trace = "".join(traceback.format_exception(item.error)).rstrip()
-        click.echo(clean_lines(trace), err=True)
+        click.echo(clean_lines(debug_traceback(item.error).rstrip()), err=True)
     line, _ = error_line(item.error, debug=debug)
     click.echo(line.replace(": error: ", f": error: id {item.id}: ", 1), err=True)
 

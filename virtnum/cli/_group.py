@@ -1,9 +1,11 @@
 """The CLI's click group: every failure becomes one line on stderr and a distinct exit
-status (``--debug`` adds the traceback and a connection error's underlying cause)."""
+status (``--debug`` adds the traceback and a connection error's underlying cause); each
+is masked first (the run's token, its proxies' passwords, any URL's password)."""
 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import sys
 import traceback
 from typing import Any, NoReturn
@@ -11,6 +13,7 @@ from typing import Any, NoReturn
 import click
 
 from virtnum import APIConnectionError, VirtnumError
+from virtnum._http.redact import masked, proxy_secrets, secret_forms
 from virtnum.cli import (
     INTERRUPTED,
     OutputEncodingError,
@@ -21,7 +24,10 @@ from virtnum.cli import (
 )
 from virtnum.cli._inert import clean, clean_lines
 
-__all__ = ["Group", "error_line"]
+__all__ = ["SECRETS", "Group", "debug_traceback", "error_line", "shown"]
+
+#: The key of ``click.Context.meta`` where a command adds a secret it read (a new token).
+SECRETS = "virtnum.secrets"
 
 # Usage errors that are not errors: a group run without a command shows its help.
 _HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
@@ -53,7 +59,39 @@ def error_line(exc: BaseException, *, debug: bool = False) -> tuple[str, int]:
     text = str(exc)
     if debug and isinstance(exc, APIConnectionError) and exc.detail:
         text = f"{text} ({exc.detail})"
-    return "virtnum: error: " + clean(" ".join(text.split())), exit_code(exc)
+    return "virtnum: error: " + clean(" ".join(shown(text).split())), exit_code(exc)
+
+
+def debug_traceback(error: BaseException | None = None) -> str:
+    """The traceback of ``error`` (by default: of the exception being handled), masked."""
+    lines = traceback.format_exc() if error is None else traceback.format_exception(error)
+    return shown("".join(lines))
+
+
+def shown(text: str) -> str:
+    """``text`` as the CLI may show it: every secret of the run masked (``masked``)."""
+    return masked(text, secret_forms(_run_secrets()))
+
+
+def _run_secrets() -> list[str]:
+    """The token the run's client uses (from a flag, the environment or a profile), any
+    secret a command read, and the passwords of the run's proxies."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return []
+    settings = ctx.find_root().obj
+    secrets = list(ctx.meta.get(SECRETS, ()))
+    token, profile = getattr(settings, "token", None), getattr(settings, "profile", None)
+    from virtnum._credentials import resolve
+
+    # none when there is no token anywhere, or the credentials file is refused
+    with contextlib.suppress(VirtnumError):
+        secrets.append(resolve(token, None, profile)[0])
+    from virtnum._http.proxy import EnvProxies
+
+    proxies = EnvProxies(bool(getattr(settings, "trust_env", False))).urls()
+    proxies.append(getattr(settings, "proxy", None) or "")
+    return secrets + [secret for proxy in proxies if proxy for secret in proxy_secrets(proxy)]
 
 
 def _say(line: str) -> None:
@@ -67,11 +105,13 @@ def _interrupted(ctx: click.Context) -> NoReturn:
 
 
 def _usage_line(exc: click.ClickException) -> str:
+    """The line of a usage error: it repeats what was typed, so only a URL's password is
+    masked (the run's secrets would need the SDK loaded, which a usage error must not)."""
     text = " ".join(exc.format_message().split()).removesuffix(".")
     context = getattr(exc, "ctx", None)
     if isinstance(exc, click.UsageError) and context is not None:
         text += f" (see '{context.command_path} --help')"
-    return f"virtnum: error: {clean(text)}"
+    return f"virtnum: error: {clean(masked(text))}"
 
 
 class Group(click.Group):
@@ -129,5 +169,5 @@ def _debug_traceback(ctx: click.Context) -> bool:
     """With ``--debug``, write the traceback being handled to stderr; whether it did."""
     debug = bool(getattr(ctx.find_root().obj, "debug", False))  # the root's Settings
     if debug:
-        sys.stderr.write(clean_lines(traceback.format_exc()))
+        sys.stderr.write(clean_lines(debug_traceback()))
     return debug
