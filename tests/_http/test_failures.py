@@ -3,14 +3,21 @@ and a proxy's refusal in words."""
 
 from __future__ import annotations
 
+import asyncio
+
 import aiohttp
+import pytest
 from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
+from virtnum import APIConnectionError, APITimeoutError, AsyncClient
 from virtnum._http.failures import connection_failure, request_id_of
 from virtnum._http.redact import Redactor, secret_forms
 
+from .._secrets import refusing_port
+
 TOKEN = "tok-Q7-secret"
+API = "https://api.example.test:8443"
 PROXY = URL("http://user:pw-Q7@127.0.0.1:3128")
 NO_HEADERS: CIMultiDictProxy[str] = CIMultiDictProxy(CIMultiDict())
 
@@ -45,3 +52,48 @@ def test_a_proxys_refusal_is_named_by_its_status_only() -> None:
         assert "Q7" not in str(error)
         assert "http://user:***@127.0.0.1:3128" in error.detail
         assert "Q7" not in error.detail
+
+
+async def test_an_unreachable_proxy_is_named_not_the_apis_host() -> None:
+    with refusing_port() as port:
+        proxy = f"http://user:pw-Q7@127.0.0.1:{port}"
+        async with AsyncClient(TOKEN, base_url=API, proxy=proxy, max_retries=0) as client:
+            with pytest.raises(APIConnectionError) as info:
+                await client.numbers.get(1)
+    message = str(info.value)
+    assert f"the proxy 127.0.0.1:{port}: the proxy could not be reached" in message
+    assert "api.example.test" not in message.split(":", 1)[1]
+    assert info.value.request_sent is False
+    assert "Q7" not in message
+
+
+def test_a_refused_tunnel_names_the_proxy_and_says_the_request_never_left() -> None:
+    exc = aiohttp.ClientHttpProxyError(
+        request_info=aiohttp.RequestInfo(PROXY, "CONNECT", NO_HEADERS, PROXY),
+        history=(),
+        status=407,
+    )
+    error = connection_failure(exc, "POST", API + "/x", Redactor(TOKEN), proxy=str(PROXY))
+    assert "the proxy 127.0.0.1:3128: the proxy refused its credentials (407)" in str(error)
+    assert error.request_sent is False
+
+
+async def test_a_timeout_names_the_host_and_the_time_allowed() -> None:
+    held: list[asyncio.StreamWriter] = []
+
+    async def never_answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        held.append(writer)  # read, never answered; closed when the test ends
+
+    server = await asyncio.start_server(never_answer, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        url = f"http://127.0.0.1:{port}"
+        async with AsyncClient(TOKEN, base_url=url, timeout=0.3, max_retries=0) as client:
+            with pytest.raises(APITimeoutError) as info:
+                await client.numbers.list()
+    finally:
+        for writer in held:
+            writer.close()
+        server.close()
+        await server.wait_closed()
+    assert f"no answer from 127.0.0.1:{port} within 0.3s" in str(info.value)

@@ -117,7 +117,14 @@ async def send(session: aiohttp.ClientSession, exchange: Exchange, redactor: Red
     except StaleConnection:
         return stale_failure(exchange.method, exchange.url)
     except (aiohttp.ClientError, OSError) as exc:  # TimeoutError is an OSError
-        return connection_failure(exc, exchange.method, exchange.url, redactor)
+        return connection_failure(
+            exc,
+            exchange.method,
+            exchange.url,
+            redactor,
+            proxy=exchange.proxy,
+            timeout=exchange.timeout,
+        )
 
 
 def _too_large(exchange: Exchange, limit: int) -> errors.ResponseTooLargeError:

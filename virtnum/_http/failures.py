@@ -83,11 +83,17 @@ def status_error(
 TLS_FAILURE = "TLS/certificate failure"
 
 
-def describe(exc: BaseException, url: str) -> tuple[str, str, str]:
-    """``(where, reason, detail)`` for a failed connection to ``url``; ``detail`` is
-    aiohttp's own text, whole: mask it before it is shown (it may hold a proxy's URL)."""
+def describe(exc: BaseException, url: str, proxy: str | None = None) -> tuple[str, str, str]:
+    """``(where, reason, detail)`` for a failed connection to ``url`` (through ``proxy``);
+    ``where`` names the host that failed: the proxy's when it was the proxy. ``detail``
+    is aiohttp's own text, whole: mask it before it is shown (it may hold a proxy's URL)."""
     target = URL(url)
     where = f"{target.host}:{target.port}"
+    if proxy is not None:
+        via = URL(proxy)
+        tried = exc.host if isinstance(exc, aiohttp.ClientConnectorError) else via.host
+        if tried == via.host or isinstance(exc, aiohttp.ClientHttpProxyError):
+            where = f"the proxy {via.host}:{via.port}"
     return where, _reason(exc), f"{type(exc).__name__}: {exc}"
 
 
@@ -116,22 +122,36 @@ def _reason(exc: BaseException) -> str:
 
 
 def connection_failure(
-    exc: BaseException, method: str, url: str, redactor: Redactor
+    exc: BaseException,
+    method: str,
+    url: str,
+    redactor: Redactor,
+    *,
+    proxy: str | None = None,
+    timeout: aiohttp.ClientTimeout | None = None,
 ) -> errors.APIConnectionError:
     """The error for an exchange that produced no usable answer (timeout, cut-short
     body, refused, reset, TLS, ...); aiohttp's own text is kept, redacted, as ``detail``."""
     shown = f"{method} {path_of(url)}"
-    # no connection was ever made: the request provably never left
-    sent = not isinstance(exc, aiohttp.ClientConnectorError | aiohttp.ConnectionTimeoutError)
+    # no connection was ever made, or the proxy refused the tunnel: the request never left
+    sent = not isinstance(
+        exc,
+        aiohttp.ClientConnectorError
+        | aiohttp.ConnectionTimeoutError
+        | aiohttp.ClientHttpProxyError,
+    )
     if isinstance(exc, TimeoutError | aiohttp.ServerTimeoutError):
         return errors.APITimeoutError(
-            f"{shown} timed out", method=method, url=url, request_sent=sent
+            f"{shown} timed out: {_waited(exc, url, proxy, timeout)}",
+            method=method,
+            url=url,
+            request_sent=sent,
         )
     if isinstance(exc, aiohttp.ClientPayloadError):
         return errors.APIConnectionError(
             f"{shown}: the response body was cut short", method=method, url=url
         )
-    where, reason, detail = describe(exc, url)
+    where, reason, detail = describe(exc, url, proxy)
     return errors.APIConnectionError(
         f"{shown}: connection failed: {where}: {reason} ({type(exc).__name__})",
         method=method,
@@ -140,6 +160,19 @@ def connection_failure(
         detail=redactor.text(detail)[:500],
         request_sent=sent,
     )
+
+
+def _waited(
+    exc: BaseException, url: str, proxy: str | None, timeout: aiohttp.ClientTimeout | None
+) -> str:
+    """What a timed-out attempt waited for, where, and how long it was allowed."""
+    where = describe(exc, url, proxy)[0]
+    connecting = isinstance(exc, aiohttp.ConnectionTimeoutError)
+    limit = None if timeout is None else (timeout.connect if connecting else timeout.total)
+    allowed = "" if limit is None else f" within {limit:g}s"
+    if connecting:
+        return f"could not connect to {where}{allowed}"
+    return f"no answer from {where}{allowed}"
 
 
 def deadline_passed(method: str, url: str, deadline: float, attempt: int) -> errors.APITimeoutError:
