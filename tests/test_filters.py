@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from virtnum import Filter, NumberType, Purpose, State
+from virtnum import AsyncClient, Filter, NumberType, Purpose, State
 
 SEED_QUERY = "purpose__ne=not_specified&state=active&type=def&type=abc"
 
@@ -468,3 +468,8 @@ def test_property_parse_is_stable(query: str) -> None:
     assert twice == once
     assert str(twice) == str(once)
     assert twice.to_query() == once.to_query()
+
+
+async def test_page_size_given_to_list_says_where_it_belongs(client: AsyncClient) -> None:
+    with pytest.raises(ValueError, match=r"page_size is an argument of numbers\.iter\(\)"):
+        await client.numbers.list(page_size=10)

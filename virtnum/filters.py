@@ -51,6 +51,8 @@ def _split(key: str) -> tuple[str, str | None]:
     if field not in _KINDS:
         known = ", ".join(sorted(_KINDS))
         hint = " (it is a list and cannot be filtered on)" if field in VIRTUAL_NUMBER_FIELDS else ""
+        if key == "page_size":
+            hint = " (page_size is an argument of numbers.iter() and numbers.pages(), not a filter)"
         raise ValueError(f"filter {key!r}: unknown field {field!r}{hint}; known fields: {known}")
     if sep and operator not in _OPERATORS:
         raise ValueError(

@@ -100,6 +100,14 @@ def test_outbound_is_the_seed_query(threaded_server: FakeServer) -> None:
     )
 
 
+@pytest.mark.parametrize("fmt", ["table", "csv", "json", "jsonl"])
+def test_a_missing_id_prints_nothing_on_stdout(threaded_server: FakeServer, fmt: str) -> None:
+    result = run(threaded_server, "numbers", "get", "999", "--format", fmt, token=TOKEN)
+    assert result.returncode == 5
+    assert result.stdout == ""
+    assert "404" in result.stderr
+
+
 @pytest.mark.parametrize(
     ("args", "token", "code", "words"),
     [
@@ -107,6 +115,7 @@ def test_outbound_is_the_seed_query(threaded_server: FakeServer) -> None:
         (["numbers", "get", "1"], "wrong-token-XYZ", 3, "token"),
         (["numbers", "list", "--where", "bogus=1"], TOKEN, 2, "bogus"),
         (["numbers", "get", "abc"], TOKEN, 2, "not a number id"),
+        (["numbers", "get", "1", "abc", "3", "0"], TOKEN, 2, "2 are not number ids: 'abc', '0'"),
         (["numbers", "list", "--fields", "nope"], TOKEN, 2, "unknown field"),
     ],
 )

@@ -108,16 +108,29 @@ def test_update_with_nothing_different_sends_no_write(threaded_server: FakeServe
     assert writes(threaded_server) == []
 
 
+def test_an_employee_id_on_a_number_not_on_employee_is_refused_in_flags(
+    threaded_server: FakeServer,
+) -> None:
+    (number_id,) = [i for i, r in threaded_server.numbers.items() if r["purpose"] == "company"][:1]
+    result = run_cli(threaded_server, "numbers", "update", str(number_id), "--employee-id", "3")
+    assert result.returncode == 2, result.stderr
+    assert "--employee-id goes only with --purpose employee" in result.stderr
+    assert "purpose=" not in result.stderr
+    assert writes(threaded_server) == []
+
+
 @pytest.mark.parametrize(
     ("args", "code", "words"),
     [
         (["update", "1", "--comment", "x", "--clear-comment"], 2, "exclude each other"),
         (["update", "1"], 2, "nothing to change"),
         (["update", "x1", "--comment", "x"], 2, "not a number id"),
-        (["update", "1", "--purpose", "boss"], 2, "purpose must be one of"),
-        (["update", "1", "--purpose", "company", "--employee-id", "3"], 2, "employee_id"),
+        (["update", "1", "--purpose", "company", "--employee-id", "3"], 2,
+         "--employee-id goes only with --purpose employee"),
+        (["update", "1", "--purpose", "boss"], 2, "--purpose must be one of"),
         (["update", "999", "--comment", "x"], 5, "404"),
-        (["delete", "0", "--yes"], 2, "not a number id"),
+        (["delete", "0", "--yes"], 2, "not a number id: '0' (ids are positive integers)"),
+        (["delete", "1", "x", "0", "--yes"], 2, "2 are not number ids: 'x', '0'"),
         (["add-mobile", "79001234567", "--dgn-number", "7495", "--purpose", "company"], 2, "dgn"),
         (["add-mobile", "79001234567", "--dgn-number", "74951234567", "--purpose", "employee"],
          2, "purpose"),

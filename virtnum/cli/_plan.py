@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -26,6 +26,7 @@ __all__ = [
     "check_type",
     "check_wanted",
     "number_id",
+    "number_ids",
     "plan_update",
 ]
 
@@ -54,7 +55,24 @@ def number_id(value: object) -> int:
     if text.isascii() and text.isdigit() and int(text) > 0:
         return int(text)
     shown = value[:40] if isinstance(value, str) else value
-    raise ValueError(f"not a number id: {shown!r}")
+    raise ValueError(f"not a number id: {shown!r} (ids are positive integers)")
+
+
+def number_ids(words: Iterable[str]) -> list[int]:
+    """Every word as a number id; ValueError naming every word that is none, before
+    anything is sent (a bulk command does all its ids or none)."""
+    ids, bad = [], []
+    for word in words:
+        try:
+            ids.append(number_id(word))
+        except ValueError:
+            bad.append(repr(word[:40]))
+    if len(bad) == 1:
+        raise ValueError(f"not a number id: {bad[0]} (ids are positive integers)")
+    if bad:
+        shown = ", ".join(bad[:20]) + (" ..." if len(bad) > 20 else "")
+        raise ValueError(f"{len(bad)} are not number ids: {shown} (ids are positive integers)")
+    return ids
 
 
 def check_wanted(given: Mapping[str, Any]) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
@@ -14,7 +15,7 @@ from virtnum.cli._bulk import Done, report
 from virtnum.cli._common import Settings, run
 from virtnum.cli._options import F, whole_number
 from virtnum.cli._output import Output, output_options
-from virtnum.cli._plan import number_id
+from virtnum.cli._plan import number_ids
 from virtnum.cli._stream import stream
 from virtnum.cli._words import ENUMS, build_filter
 
@@ -100,11 +101,12 @@ def list_numbers(
     out.write(found, columns)
 
 
-def _read_ids(ids: Sequence[str]) -> Iterator[int]:
+def _read_ids(ids: Sequence[str]) -> list[int]:
+    """The ids given (``-``: those on stdin), every one checked before any is fetched."""
+    words: list[str] = []
     for token in ids:
-        words = sys.stdin.read().split() if token == "-" else [token]
-        for word in words:
-            yield number_id(word)
+        words.extend(sys.stdin.read().split() if token == "-" else [token])
+    return number_ids(words)
 
 
 def _getter(client: AsyncClient) -> Callable[[int], Awaitable[VirtualNumber]]:
@@ -125,7 +127,10 @@ def get_numbers(settings: Settings, ids: tuple[str, ...], concurrency: int, out:
     results = [Done(number_id) for number_id in _read_ids(ids)]
     found = stream_each(settings, results, _getter, concurrency, "fetching")
     try:
-        out.write(found, columns)  # each number as soon as it and those before are in
+        first = next(found, None)
+        if first is not None:  # none found: stdout stays empty, the failures say why
+            # each number as soon as it and those before it are in
+            out.write(itertools.chain([first], found), columns)
     except KeyboardInterrupt:
         report(results, "fetched", settings.debug, interrupted=True)
         raise

@@ -4,17 +4,18 @@ add-sip. Each checks its input before the first request and prints what it chang
 from __future__ import annotations
 
 import os
+import re
 import sys
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from virtnum import State, VirtualNumber
+from virtnum import Purpose, State, VirtualNumber
 from virtnum.cli._bulk import each, report
 from virtnum.cli._common import Settings, run
 from virtnum.cli._options import SECONDS
 from virtnum.cli._output import Output, output_options
-from virtnum.cli._plan import check_wanted, number_id, plan_update
+from virtnum.cli._plan import check_wanted, number_id, number_ids, plan_update
 from virtnum.cli._words import enum_value, in_cli_words, normal_name
 from virtnum.models import AVAILABLE_MOBILE_FIELDS
 
@@ -34,6 +35,20 @@ def available(settings: Settings, out: Output) -> None:
     columns = out.columns(AVAILABLE_MOBILE_FIELDS, AVAILABLE_MOBILE_FIELDS)
     rows = run(settings, lambda client: client.numbers.list_available_mobile())
     out.write(rows, columns, title="available")
+
+
+_FLAG_WORDS = (
+    (re.compile(r"\bpurpose='?(\w+)'?(?= |;|$)"), r"--purpose \1"),
+    (re.compile(r"(?<![-\w])employee_id\b"), "--employee-id"),
+    (re.compile(r"(?<![-\w])(purpose|comment)\b(?! \w+ number)"), r"--\1"),
+)
+
+
+def in_flags(message: str) -> str:
+    """An SDK or plan message in the command line's words: its flags, not keywords."""
+    for pattern, flag in _FLAG_WORDS:
+        message = pattern.sub(flag, message)
+    return message
 
 
 @click.command("update")
@@ -67,12 +82,22 @@ def update(
     try:
         wanted = check_wanted(given)
     except ValueError as exc:
-        raise ValueError(str(exc).replace("purpose must be", "--purpose must be")) from None
+        raise ValueError(in_flags(str(exc))) from None
     if not wanted:
         raise ValueError("nothing to change: give --comment, --clear-comment, --purpose ...")
 
     async def job(client: AsyncClient) -> VirtualNumber:
-        plan = plan_update(await client.numbers.get(target), wanted)
+        number = await client.numbers.get(target)
+        try:
+            plan = plan_update(number, wanted)
+        except ValueError as exc:
+            raise ValueError(in_flags(str(exc))) from None
+        purpose = plan.kwargs.get("purpose", number.purpose and number.purpose.value)
+        if "employee_id" in plan.kwargs and purpose != Purpose.EMPLOYEE:
+            raise ValueError(
+                f"number {target} is on purpose {purpose}: --employee-id goes only with "
+                "--purpose employee"
+            )
         if not plan.changes:
             click.echo(f"number {target}: nothing to change", err=True)
             return plan.number
@@ -91,7 +116,7 @@ def delete(settings: Settings, ids: tuple[str, ...], yes: bool, out: Output) -> 
     """Delete numbers by id (city numbers cannot be deleted): every id is tried; prints
     the ids deleted, and names each failure."""
     columns = out.columns(("id",), ("id",))
-    targets = list(dict.fromkeys(number_id(text) for text in ids))
+    targets = list(dict.fromkeys(number_ids(ids)))
     if not yes:
         if not sys.stdin.isatty():
             raise ValueError("refusing to delete without --yes (stdin is not a terminal)")
