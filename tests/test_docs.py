@@ -18,6 +18,7 @@ import yaml
 import virtnum
 import virtnum.testing
 from virtnum.testing import FakeServer
+from virtnum.testing.pytest_plugin import serving_in_thread
 
 from ._support import (
     DOCS,
@@ -46,13 +47,6 @@ PUBLIC = [f"virtnum.{name}" for name in virtnum.__all__] + [
 def test_the_guides_have_examples() -> None:
     assert len(PYTHON) >= 15
     assert len(BASH) >= 4
-
-
-@pytest.mark.parametrize("name", list(PYTHON))
-def test_python_block_runs(name: str, threaded_server: FakeServer, tmp_path: Path) -> None:
-    result = run_doc_python(PYTHON[name], threaded_server, tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert TOKEN not in result.stdout + result.stderr
 
 
 def test_python_blocks_import_only_the_public_modules() -> None:
@@ -107,18 +101,34 @@ def test_each_checked_bash_block_is_there_once() -> None:
         assert len([code for code in BASH.values() if marker in code]) == 1, marker
 
 
-@pytest.mark.parametrize("name", list(BASH))
-def test_bash_block_runs(name: str, threaded_server: FakeServer, tmp_path: Path) -> None:
-    """A session of the guides, with the fake server's address for port 8000 and a
-    temporary XDG_CONFIG_HOME (profiles are saved there)."""
-    code = BASH[name]
-    config = str(tmp_path / "config")
-    result = run_readme_bash(code, threaded_server, tmp_path, XDG_CONFIG_HOME=config)
-    assert result.returncode == 0, result.stderr
-    assert TOKEN not in result.stdout + result.stderr
-    for marker, check in CHECKS.items():
-        if marker in code:
-            check(result, tmp_path)
+PAGES: dict[str, list[tuple[str, str]]] = {}
+for block, lang, code in BLOCKS:
+    if lang in ("python", "bash"):
+        PAGES.setdefault(block.rsplit("-", 1)[0], []).append((lang, code))
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_page_runs_top_to_bottom(page: str, tmp_path: Path) -> None:
+    """A page's python and bash blocks in order, in one folder, against one fresh fake
+    server (as `virtnum fake-server` serves it, its two lines exported), so a block
+    sees what the blocks above it did; bash blocks with a temporary XDG_CONFIG_HOME."""
+    with serving_in_thread(FakeServer(1000, token=TOKEN)) as server:
+        for index, (lang, code) in enumerate(PAGES[page]):
+            if lang == "python":
+                result = run_doc_python(code, server, tmp_path)
+            else:
+                exported = {"VIRTNUM_TOKEN": TOKEN, "VIRTNUM_BASE_URL": server.url}
+                config = str(tmp_path / "config")
+                result = run_readme_bash(code, server, tmp_path, XDG_CONFIG_HOME=config, **exported)
+            assert result.returncode == 0, f"{page} block {index}: {result.stderr}"
+            assert TOKEN not in result.stdout + result.stderr
+            for marker, check in CHECKS.items():
+                if marker in code:
+                    check(result, tmp_path)
+
+
+def test_every_runnable_block_is_in_a_page_run() -> None:
+    assert sum(len(blocks) for blocks in PAGES.values()) == len(PYTHON) + len(BASH)
 
 
 # ---------------------------------------------------------------------------
