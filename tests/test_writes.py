@@ -15,6 +15,7 @@ from virtnum import (
     NotFoundError,
     NumberType,
     Purpose,
+    ResponseValidationError,
     State,
 )
 from virtnum.testing import FakeServer
@@ -266,3 +267,26 @@ def test_each_write_method_and_its_body_share_one_list_of_fields(
 
     parameters = list(inspect.signature(getattr(AsyncNumbers, method)).parameters)
     assert [p for p in parameters if p not in not_fields] == list(getattr(_bodies, fields))
+
+
+@pytest.mark.parametrize(
+    "body", [b"<html>deleted!</html>", b'{"id": 999}', b"[]", b'{"id": "x"}'], ids=repr
+)
+async def test_a_delete_answered_with_another_body_is_no_success(
+    server: FakeServer, client: AsyncClient, body: bytes
+) -> None:
+    server.faults.garbage(body, count=1)
+    number_id = next(i for i, r in server.numbers.items() if r["type"] != "abc")
+    with pytest.raises(ResponseValidationError):
+        await client.numbers.delete(number_id)
+    assert number_id in server.numbers  # the fake's garbage answer deleted nothing
+
+
+async def test_a_delete_answered_with_its_id_or_nothing_is_done(
+    server: FakeServer, client: AsyncClient
+) -> None:
+    first, second = [i for i, r in server.numbers.items() if r["type"] != "abc"][:2]
+    await client.numbers.delete(first)
+    server.faults.garbage(b"", count=1)
+    await client.numbers.delete(second)
+    assert first not in server.numbers

@@ -237,8 +237,19 @@ class AsyncNumbers:
         return await self._write("POST", "/numbers/unconfirmed", body)
 
     async def delete(self, id: int) -> None:
-        """``DELETE /numbers/virtual-number/{id}`` (city numbers cannot be deleted)."""
-        await self._transport.request("DELETE", f"{_PATH}/{check_id(id)}")
+        """``DELETE /numbers/virtual-number/{id}`` (city numbers cannot be deleted).
+
+        The documented answer is ``{"id": id}`` (an empty body is taken too); any other
+        body (a proxy's page, another id) is ResponseValidationError, never a success.
+        """
+        payload = await self._transport.request("DELETE", f"{_PATH}/{check_id(id)}")
+        if not payload.content.strip():
+            return
+        try:
+            decode_one(payload, VirtualNumber, expect_id=id)
+        except ResponseValidationError:
+            payload.distrust()
+            raise
 
     async def list_available_mobile(self) -> builtins.list[AvailableMobileNumber]:
         """``GET /numbers/def-virtual-number-capacity``: the mobile numbers the account's
