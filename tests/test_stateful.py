@@ -254,7 +254,7 @@ class LedgerMachine(RuleBasedStateMachine):
         now = View.of(self.server)
         applied = write.done(now)
         if outcome.ok:
-            assert applied is not None and now == applied, (
+            assert now == applied, (
                 f"{write.what} was reported done, but the ledger does not hold it "
                 f"({differences(self.model, now)})"
             )
@@ -340,7 +340,8 @@ class LedgerMachine(RuleBasedStateMachine):
         done = attrs.evolve(done, passwords={**done.passwords, number_id: password})
 
         def echo(value: Any, now: View) -> None:
-            assert value.id == number_id and "password" not in to_dict(value), repr(value)
+            assert value.id == number_id, repr(value)
+            assert "password" not in to_dict(value)
 
         return Write(
             f"update({number_id}, login=..., password=...)",
@@ -390,7 +391,8 @@ class LedgerMachine(RuleBasedStateMachine):
         passwords = self.model.passwords
 
         def echo(value: Any, now: View) -> None:
-            assert value.number == fields["number"] and value.id in now.numbers, repr(value)
+            assert value.number == fields["number"], repr(value)
+            assert value.id in now.numbers, repr(value)
             assert "password" not in to_dict(value)
 
         return Write(
@@ -407,11 +409,12 @@ class LedgerMachine(RuleBasedStateMachine):
     def add_mobile(self, index: int) -> Write:
         available = sorted(self.model.available)
         # one past the end: a number the contract does not offer (a 400)
-        number = (available + ["79990000000"])[index % (len(available) + 1)]
+        number = [*available, "79990000000"][index % (len(available) + 1)]
         left = self.model.available - {number}
 
         def echo(value: Any, now: View) -> None:
-            assert value.number == number and value.id in now.numbers, repr(value)
+            assert value.number == number, repr(value)
+            assert value.id in now.numbers, repr(value)
 
         return Write(
             f"add_mobile(number={number})",
