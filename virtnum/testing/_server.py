@@ -93,7 +93,9 @@ class FakeServer:
     API returns them). Requests need ``Authorization: <token>``. ``faults`` injects
     failures; ``requests`` records what arrived (unless ``record_requests=False``);
     ``requests_served`` counts them all and ``peak_in_flight`` is the most it was
-    handling at once. ``max_in_flight``: above that many requests at once, the rest get
+    handling at once. ``stale`` writes the unrequested answers of ``faults.stale``
+    (``stale.flush()`` writes the pending ones now); ``ledger()`` copies the numbers and
+    ``idle`` says nothing is in flight. ``max_in_flight``: above that many requests at once, the rest get
     429 with no Retry-After (counted in ``refused_overload``); ``compress``: gzip the
     answers of clients that accept it. ``available_mobile`` (a count or records) is the
     mobile capacity ``add_mobile`` takes numbers from; they turn ``active`` after

@@ -36,7 +36,7 @@ class StaleAnswers:
     and ``written`` those that were."""
 
     def __init__(self) -> None:
-        self._timers: dict[int, asyncio.TimerHandle] = {}
+        self._timers: dict[int, tuple[asyncio.TimerHandle, asyncio.Transport, int]] = {}
         self._keys = itertools.count()
         self.written = 0
 
@@ -48,14 +48,18 @@ class StaleAnswers:
         self, request: web.Request, response: web.StreamResponse, status: int, seconds: float
     ) -> None:
         """Send ``response`` in full now, and a stale ``status`` answer ``seconds`` later."""
-        await response.prepare(request)
-        await response.write_eof()
         transport = request.transport
         if transport is None or transport.is_closing():
+            return  # the client is gone: aiohttp drops the answer as usual
+        try:
+            await response.prepare(request)
+            await response.write_eof()
+        except ConnectionResetError:
             return
         key = next(self._keys)
         loop = asyncio.get_running_loop()
-        self._timers[key] = loop.call_later(seconds, self._write, key, transport, status)
+        timer = loop.call_later(seconds, self._write, key, transport, status)
+        self._timers[key] = (timer, transport, status)
 
     def _write(self, key: int, transport: asyncio.Transport, status: int) -> None:
         del self._timers[key]
@@ -63,8 +67,14 @@ class StaleAnswers:
             transport.write(stale_answer(status))
             self.written += 1
 
+    def flush(self) -> None:
+        """Write every pending answer now: a point of the test's choosing, not a timer's."""
+        for key, (timer, transport, status) in list(self._timers.items()):
+            timer.cancel()
+            self._write(key, transport, status)
+
     def cancel(self) -> None:
         """Drop the answers not yet written (the server is closing)."""
-        for timer in self._timers.values():
+        for timer, _, _ in self._timers.values():
             timer.cancel()
         self._timers.clear()
