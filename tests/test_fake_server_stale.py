@@ -28,9 +28,14 @@ async def read_response(reader: asyncio.StreamReader) -> tuple[bytes, bytes]:
     return head.split(b"\r\n", 1)[0], await reader.readexactly(length)
 
 
+async def connect(server: FakeServer) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    host, port = server.url.removeprefix("http://").split(":")
+    return await asyncio.open_connection(host, int(port))
+
+
 async def test_an_unrequested_answer_follows_the_real_one(server: FakeServer) -> None:
     server.faults.stale(404, count=1)
-    reader, writer = await asyncio.open_connection(*server.url.removeprefix("http://").split(":"))
+    reader, writer = await connect(server)
     try:
         writer.write(REQUEST)
         status, body = await asyncio.wait_for(read_response(reader), 10)
@@ -45,6 +50,22 @@ async def test_an_unrequested_answer_follows_the_real_one(server: FakeServer) ->
         writer.write(REQUEST)  # the connection is still open and served
         status, _ = await asyncio.wait_for(read_response(reader), 10)
         assert status == b"HTTP/1.1 200 OK"
+    finally:
+        writer.close()
+        await writer.wait_closed()
+
+
+async def test_flush_writes_the_held_answers_now(server: FakeServer) -> None:
+    server.faults.stale(200, count=1, seconds=3600)
+    reader, writer = await connect(server)
+    try:
+        writer.write(REQUEST)
+        await asyncio.wait_for(read_response(reader), 10)
+        assert server.stale.pending == 1
+        server.stale.flush()
+        status, body = await asyncio.wait_for(read_response(reader), 10)
+        assert (status, body) == (b"HTTP/1.1 200 OK", b"[]")
+        assert server.idle
     finally:
         writer.close()
         await writer.wait_closed()

@@ -95,11 +95,11 @@ class FakeServer:
     ``requests_served`` counts them all and ``peak_in_flight`` is the most it was
     handling at once. ``stale`` writes the unrequested answers of ``faults.stale``
     (``stale.flush()`` writes the pending ones now); ``ledger()`` copies the numbers and
-    ``idle`` says nothing is in flight. ``max_in_flight``: above that many requests at once, the rest get
-    429 with no Retry-After (counted in ``refused_overload``); ``compress``: gzip the
-    answers of clients that accept it. ``available_mobile`` (a count or records) is the
-    mobile capacity ``add_mobile`` takes numbers from; they turn ``active`` after
-    ``activation_delay`` seconds (never, with ``None``).
+    ``idle`` says nothing is in flight. ``max_in_flight``: above that many requests at
+    once, the rest get 429 with no Retry-After (counted in ``refused_overload``);
+    ``compress``: gzip the answers of clients that accept it. ``available_mobile`` (a
+    count or records) is the mobile capacity ``add_mobile`` takes numbers from; they
+    turn ``active`` after ``activation_delay`` seconds (never, with ``None``).
 
     It is as strict as the documents: ids in paths are ASCII digits (anything else is
     404); a write body must be a JSON object of the fields its endpoint (for PUT, the
