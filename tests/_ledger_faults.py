@@ -13,8 +13,8 @@ from ._ledger import FILTER_VALUES, View
 
 Where = dict[str, tuple[str, ...]]
 Faults = list[tuple[str, int]]
-TIMEOUT = 0.2  # the client's per-attempt timeout
-STALL = 0.5  # a "delay" fault: longer than TIMEOUT
+TIMEOUT = 0.15  # the client's per-attempt timeout
+STALL = 0.35  # a "delay" fault: longer than TIMEOUT
 HELD = 60.0  # a stale answer waits for StaleAnswers.flush(), at the end of a step
 FAULTS = (
     "503",

@@ -19,7 +19,7 @@ step it waits until the server is idle, then checks:
 - no token, SIP password or proxy credential is in any error (str, repr, the chain as
   a traceback shows it), any result's repr, or any ``virtnum`` log record.
 
-It is derandomized (the same 30 examples on every run), bounded for CI, and does not
+It is derandomized (the same 25 examples on every run), bounded for CI, and does not
 shrink a failing case there (replaying steps whose timing varies takes minutes): the
 steps are printed as generated. To explore more locally, with fresh random examples
 each run and failing cases shrunk to a minimal sequence::
@@ -356,7 +356,7 @@ class LedgerMachine(RuleBasedStateMachine):
 
 
 LedgerMachine.TestCase.settings = settings(
-    max_examples=EXPLORE or 30,
+    max_examples=EXPLORE or 25,
     stateful_step_count=25,
     deadline=None,
     derandomize=not EXPLORE,
