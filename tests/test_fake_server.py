@@ -95,3 +95,12 @@ async def test_faults_answer_instead_of_the_handler(server: FakeServer, kind: st
     status, _ = await fetch(server, "/numbers/virtual-number/1", headers=HEADERS)
     assert status == 200
     assert server.faults.injected[kind] == 1
+
+
+async def test_ledger_is_a_copy_of_the_numbers(server: FakeServer) -> None:
+    ledger = server.ledger()
+    assert ledger == server.numbers
+    ledger[1]["comment"] = "changed in the copy"
+    del ledger[2]
+    assert server.numbers[1]["comment"] != "changed in the copy"
+    assert 2 in server.numbers

@@ -1,4 +1,5 @@
-"""Fault injection for FakeServer: fail, reset, delay, truncate, garble or redirect."""
+"""Fault injection for FakeServer: fail, reset, delay, truncate, garble, redirect, or
+send a stale extra answer."""
 
 from __future__ import annotations
 
@@ -123,6 +124,20 @@ class Faults:
         return self._add(
             Fault("oversized", count, fraction, 200, body=_padding(size, compressed=compressed))
         )
+
+    def stale(
+        self,
+        status: int = 200,
+        *,
+        seconds: float = 0.02,
+        count: int | None = None,
+        fraction: float | None = None,
+        paths: tuple[str, ...] = (),
+    ) -> Fault:
+        """Answer normally, then ``seconds`` later write one more, unrequested, complete
+        keep-alive response (``status``: 200 ``[]``, else a JSON error) on the idle
+        connection, as a broken proxy may: a client that reuses it reads a stale answer."""
+        return self._add(Fault("stale", count, fraction, status, seconds=seconds, paths=paths))
 
     def clear(self) -> None:
         """Remove every rule (the counts in ``injected`` stay)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import socket
 from collections.abc import Iterable, Mapping
 from typing import Any, Self
@@ -21,6 +22,7 @@ from virtnum.testing._http import (
     find_number,
     json_response,
 )
+from virtnum.testing._stale import StaleAnswers
 from virtnum.testing._writes import WriteHandlers
 
 _dumps = msgspec.json.Encoder().encode
@@ -91,11 +93,13 @@ class FakeServer:
     API returns them). Requests need ``Authorization: <token>``. ``faults`` injects
     failures; ``requests`` records what arrived (unless ``record_requests=False``);
     ``requests_served`` counts them all and ``peak_in_flight`` is the most it was
-    handling at once. ``max_in_flight``: above that many requests at once, the rest get
-    429 with no Retry-After (counted in ``refused_overload``); ``compress``: gzip the
-    answers of clients that accept it. ``available_mobile`` (a count or records) is the
-    mobile capacity ``add_mobile`` takes numbers from; they turn ``active`` after
-    ``activation_delay`` seconds (never, with ``None``).
+    handling at once. ``stale`` writes the unrequested answers of ``faults.stale``
+    (``stale.flush()`` writes the pending ones now); ``ledger()`` copies the numbers and
+    ``idle`` says nothing is in flight. ``max_in_flight``: above that many requests at
+    once, the rest get 429 with no Retry-After (counted in ``refused_overload``);
+    ``compress``: gzip the answers of clients that accept it. ``available_mobile`` (a
+    count or records) is the mobile capacity ``add_mobile`` takes numbers from; they
+    turn ``active`` after ``activation_delay`` seconds (never, with ``None``).
 
     It is as strict as the documents: ids in paths are ASCII digits (anything else is
     404); a write body must be a JSON object of the fields its endpoint (for PUT, the
@@ -137,6 +141,7 @@ class FakeServer:
         self.faults = Faults(seed)
         self.capacity = Capacity(available_mobile, self.numbers, activation_delay)
         self.writes = WriteHandlers(self.numbers, self.capacity)
+        self.stale = StaleAnswers()
         self.requests: list[RecordedRequest] = []
         self.in_flight = 0
         self.peak_in_flight = 0
@@ -166,6 +171,17 @@ class FakeServer:
         """Passwords of SIP-registration numbers, by id (kept out of ``numbers``)."""
         return self.writes.secrets
 
+    def ledger(self) -> dict[int, dict[str, Any]]:
+        """A deep copy of the numbers as stored now: what a client's view is checked
+        against (later requests do not change it)."""
+        return copy.deepcopy(self.numbers)
+
+    @property
+    def idle(self) -> bool:
+        """No request is being handled and no stale answer (``faults.stale``) waits to
+        be written: the numbers change no more until the next request."""
+        return self.in_flight == 0 and not self.stale.pending
+
     async def start(self) -> Self:
         """Start serving; ``url`` is set once this returns."""
         if self._runner is not None:
@@ -191,6 +207,7 @@ class FakeServer:
     async def close(self) -> None:
         """Stop serving and drop open connections; safe to call twice."""
         runner, self._runner = self._runner, None
+        self.stale.cancel()
         if runner is not None:
             await runner.cleanup()
 
@@ -242,13 +259,17 @@ class FakeServer:
                 )
             )
         fault = self.faults.pick(request.path) if self.faults.rules else None
-        if fault is not None and fault.kind != "delay":
+        if fault is not None and fault.kind not in ("delay", "stale"):
             return await self._inject(request, fault)
-        if fault is not None:
+        if fault is not None and fault.kind == "delay":
             await asyncio.sleep(fault.seconds)
         if request.headers.get("Authorization") != self.token:
             return error(401, "invalid token")
         response: web.StreamResponse = await handler(request)
+        if fault is not None and fault.kind == "stale":
+            if self.compress and isinstance(response, web.Response):
+                response.enable_compression()
+            await self.stale.answer_then_stale(request, response, fault.status, fault.seconds)
         return response
 
     async def _inject(self, request: web.Request, fault: Fault) -> web.StreamResponse:
