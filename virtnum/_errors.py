@@ -130,9 +130,9 @@ class APITimeoutError(APIConnectionError):
 
 
 class OutcomeUnknownError(APIConnectionError):
-    """A write (a POST, or a resent DELETE) may have been applied, but its answer was
-    lost: check the numbers before you try again. It is never resent on its own unless
-    the client was made with ``retry_post=True``."""
+    """A write may have been applied, but its answer was lost and no later attempt
+    settled it: check the numbers before you try again. A POST is never resent on its
+    own unless the client was made with ``retry_post=True``."""
 
 
 class APIStatusError(APIError):

@@ -134,3 +134,34 @@ def test_a_request_not_sent_for_a_stale_connection_is_resent_at_once(method: str
     stale = Failure(None, stale=True)
     assert next_step(method, stale, after(1), POLICY) == Retry(0.0, after(1))
     assert next_step(method, stale, after(1), RetryPolicy(max_retries=0)) is Stop.GIVE_UP
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE"])
+@pytest.mark.parametrize("last", [Failure(503), Failure(429), Failure(None, answer_lost=True)])
+def test_a_resent_write_that_ends_unsettled_after_a_lost_answer_is_unknown(
+    method: str, last: Failure
+) -> None:
+    assert next_step(method, last, after(3, answer_lost=True), POLICY) is Stop.OUTCOME_UNKNOWN
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE"])
+def test_a_write_whose_only_answer_was_lost_is_unknown(method: str) -> None:
+    policy = RetryPolicy(max_retries=0, retry_after_cap=60.0)
+    assert next_step(method, Failure(None, answer_lost=True), after(1), policy) is (
+        Stop.OUTCOME_UNKNOWN
+    )
+
+
+def test_a_lost_answer_stays_remembered_past_an_answered_attempt() -> None:
+    step = next_step("PUT", Failure(503), after(2, answer_lost=True), POLICY)
+    assert isinstance(step, Retry)
+    assert step.tries.answer_lost is True
+
+
+def test_a_resent_put_refused_as_bad_is_a_plain_stop() -> None:
+    assert next_step("PUT", Failure(400), after(2, answer_lost=True), POLICY) is Stop.GIVE_UP
+
+
+def test_a_read_is_never_unknown() -> None:
+    tries = after(3, answer_lost=True)
+    assert next_step("GET", Failure(None, answer_lost=True), tries, POLICY) is Stop.GIVE_UP

@@ -35,6 +35,7 @@ __all__ = [
 #: Statuses worth another try: timeouts, conflicts, throttling and gateway failures.
 RETRYABLE_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+_READS = frozenset({"GET", "HEAD", "OPTIONS"})
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 8.0
 #: A 429 without Retry-After is the server saying "fewer at once": the overload limit
@@ -156,7 +157,7 @@ class Failure:
 @attrs.frozen
 class Tries:
     """One call's count so far: attempts made, those charged to ``max_retries``,
-    overload retries (not charged), and whether the last answer was lost."""
+    overload retries (not charged), and whether an answer was lost on any attempt."""
 
     attempts: int = 0
     charged: int = 0
@@ -184,13 +185,19 @@ class Retry:
 
 
 def outcome_unknown(method: str, failure: Failure, tries: Tries) -> bool:
-    """Whether a failed write may have been applied with no way to tell: a POST whose
-    answer was lost (now or on an earlier attempt), or a DELETE resent after a lost
-    answer that finds no such number (probably deleted by the first attempt)."""
-    if method == "DELETE":
-        return tries.answer_lost and failure.status == 404
-    lost = failure.answer_lost or (tries.answer_lost and failure.status is None)
-    return method.upper() not in _IDEMPOTENT and lost
+    """Whether a failed write may have been applied with no way to tell: an answer to it
+    was lost (on this attempt, or an earlier one) and the last attempt settles nothing:
+    no answer, a 429 or 5xx, or a DELETE's 404 (probably deleted by the lost attempt)."""
+    if method.upper() in _READS:
+        return False
+    if failure.answer_lost:
+        return True
+    if not tries.answer_lost:
+        return False
+    status = failure.status
+    if status is None or status == 429 or status >= 500:
+        return True
+    return method.upper() == "DELETE" and status == 404
 
 
 def next_step(
@@ -216,11 +223,11 @@ def next_step(
 def _next_step(
     method: str, failure: Failure, tries: Tries, policy: RetryPolicy, rng: Callable[[], float]
 ) -> Retry | Stop:
-    if method == "DELETE" and outcome_unknown(method, failure, tries):
-        return Stop.GIVE_UP
+    if method == "DELETE" and tries.answer_lost and failure.status == 404:
+        return Stop.GIVE_UP  # the lost attempt probably deleted it: resending settles nothing
     if failure.hopeless:
         return Stop.GIVE_UP
-    tries = attrs.evolve(tries, answer_lost=failure.answer_lost)
+    tries = attrs.evolve(tries, answer_lost=tries.answer_lost or failure.answer_lost)
     retryable = is_retryable(
         method,
         failure.status,
