@@ -31,6 +31,12 @@ from .._secrets import (
     texts_of_records,
 )
 
+GET_ONE = ("numbers", "get", "1")
+ADD_SIP = (
+    *("numbers", "add-sip", "79001234567", "--login", "sip-login"),
+    *("--server-host", "sip.example.test", "--server-port", "5060"),
+)
+
 API = "https://api.example.test"  # never reached: the proxy refuses the tunnel first
 PROXY_SOURCES = ["--proxy", "VIRTNUM_PROXY", "HTTPS_PROXY"]
 TOKEN_SOURCES = ["VIRTNUM_TOKEN", "--token-stdin"]
@@ -92,9 +98,7 @@ def test_debug_shows_a_refusing_proxy_without_its_password(
             no_config,
             "--base-url",
             API,
-            "numbers",
-            "get",
-            "1",
+            *GET_ONE,
             proxy=url,
             proxy_source=proxy_source,
         )
@@ -114,15 +118,7 @@ def test_debug_shows_a_server_echoing_the_secrets_without_them(no_config: Path, 
             no_config,
             "--base-url",
             url,
-            "numbers",
-            "add-sip",
-            "79001234567",
-            "--login",
-            "sip-login",
-            "--server-host",
-            "sip.example.test",
-            "--server-port",
-            "5060",
+            *ADD_SIP,
             env={"VIRTNUM_SIP_PASSWORD": EXAMPLE.sip_password},
         )
     for result in (get, add):
@@ -139,9 +135,7 @@ def test_debug_shows_a_refused_connection_without_a_secret(no_config: Path) -> N
             no_config,
             "--base-url",
             API,
-            "numbers",
-            "get",
-            "1",
+            *GET_ONE,
             proxy=EXAMPLE.proxy(port),
         )
     _says_what_failed(direct, "connection refused")
@@ -175,15 +169,7 @@ def _runs(
             config,
             "--base-url",
             url,
-            "numbers",
-            "add-sip",
-            "79001234567",
-            "--login",
-            "sip-login",
-            "--server-host",
-            "sip.example.test",
-            "--server-port",
-            "5060",
+            *ADD_SIP,
             token_source=token_source,
             env={"VIRTNUM_SIP_PASSWORD": secrets.sip_password},
         )
