@@ -11,7 +11,7 @@ import pytest
 
 from virtnum import AsyncClient, Client, VirtnumError
 from virtnum._client import DEFAULT_BASE_URL
-from virtnum._credentials import Profile, credentials_path, dumps, load, mask, save
+from virtnum.credentials import Profile, credentials_path, dumps, load, mask, save
 
 SECRET = "profile-secret-7d41"
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from virtnum import NumberType, Purpose, VirtualNumber
-from virtnum.cli._plan import Change, plan_update
-from virtnum.cli._rows import read_rows, sniff
+from virtnum.cli.commands.plan import Change, plan_update
+from virtnum.cli.commands.rows import read_rows, sniff
 from virtnum.testing import FakeServer
 from virtnum.testing.pytest_plugin import serving_in_thread
 

@@ -11,7 +11,7 @@ from subprocess import CompletedProcess
 
 import pytest
 
-from virtnum._credentials import Profile, load, save
+from virtnum.credentials import Profile, load, save
 from virtnum.testing import FakeServer
 from virtnum.testing.pytest_plugin import serving_in_thread
 

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from virtnum import AvailableMobileNumber, VirtualNumber, to_dict
 from virtnum._decode.structure import structure_one
-from virtnum.cli._cells import Kind, Target, cell, kind_of, row_maker
-from virtnum.cli._format import Columns, render
+from virtnum.cli.output.cells import Kind, Target, cell, kind_of, row_maker
+from virtnum.cli.output.formats import Columns, render
 from virtnum.models import VIRTUAL_NUMBER_FIELDS
 
 from .._strategies import records

@@ -17,7 +17,7 @@ import pytest
 
 from virtnum import APIConnectionError
 from virtnum.cli import EXIT_CODES, CannotListenError, OutputEncodingError
-from virtnum.cli._common import ca_context
+from virtnum.cli.settings import ca_context
 from virtnum.testing import FakeServer
 
 from .._support import DATA, TOKEN, one_error_line, run_cli, user_env

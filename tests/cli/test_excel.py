@@ -15,8 +15,8 @@ from typing import Any
 import openpyxl
 import pytest
 
-from virtnum.cli._encoding import decode, sniff_delimiter
-from virtnum.cli._format import FORMATS
+from virtnum.cli.output.encodings import decode, sniff_delimiter
+from virtnum.cli.output.formats import FORMATS
 from virtnum.testing import FakeServer
 
 from .._support import TOKEN, run_cli, user_env

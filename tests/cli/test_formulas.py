@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from virtnum.cli._formulas import unguard, write_csv
+from virtnum.cli.output.formulas import unguard, write_csv
 from virtnum.testing import FakeServer
 
 from .._support import run_cli

@@ -9,7 +9,7 @@ import unicodedata
 
 import pytest
 
-from virtnum.cli._inert import clean, clean_lines, json_text
+from virtnum.cli.output.inert import clean, clean_lines, json_text
 from virtnum.testing import FakeServer
 
 from .._support import run_cli

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from virtnum import AsyncClient, BadRequestError, NumberType, Purpose, VirtualNumber
-from virtnum.cli._plan import check_type, plan_update
+from virtnum.cli.commands.plan import check_type, plan_update
 from virtnum.testing import FakeServer
 
 EDITS: list[dict[str, Any]] = [

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from virtnum import Client, VirtualNumber, to_dict
-from virtnum.cli._format import DEFAULT_FIELDS, Columns, parse_fields, render
-from virtnum.cli._table import SAMPLE
+from virtnum.cli.output.formats import DEFAULT_FIELDS, Columns, parse_fields, render
+from virtnum.cli.output.table import SAMPLE
 from virtnum.models import VIRTUAL_NUMBER_FIELDS, NumberType, State
 from virtnum.testing import FakeServer
 from virtnum.testing.pytest_plugin import serving_in_thread

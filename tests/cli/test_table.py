@@ -11,8 +11,8 @@ import re
 import pytest
 
 from virtnum import Client, to_dict
-from virtnum.cli._format import parse_fields
-from virtnum.cli._table import write_table
+from virtnum.cli.output.formats import parse_fields
+from virtnum.cli.output.table import write_table
 from virtnum.models import VIRTUAL_NUMBER_FIELDS
 from virtnum.testing import FakeServer
 

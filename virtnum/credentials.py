@@ -1,4 +1,5 @@
-"""The credentials file and where a client's token comes from.
+"""The credentials file and where a client's token comes from (public: the ``virtnum
+auth`` commands use it, and so may a program managing its own profiles).
 
 Profiles live in ``$XDG_CONFIG_HOME/virtnum/credentials`` (``~/.config/...`` by
 default), a TOML file of one table per profile::
@@ -30,15 +31,12 @@ from virtnum._env_names import BASE_URL_ENV, DEFAULT_PROFILE, PROFILE_ENV, TOKEN
 from virtnum._errors import VirtnumError
 
 __all__ = [
-    "BASE_URL_ENV",
-    "DEFAULT_PROFILE",
-    "PROFILE_ENV",
-    "TOKEN_ENV",
     "Profile",
     "credentials_path",
     "dumps",
     "load",
     "mask",
+    "named",
     "resolve",
     "save",
 ]

@@ -7,9 +7,9 @@ import sys
 
 import click
 
-from virtnum.cli._encoding import decode
-from virtnum.cli._rows import Row, read_rows, read_table, sniff
-from virtnum.cli._xlsx import is_workbook, read_workbook
+from virtnum.cli.commands.rows import Row, read_rows, read_table, sniff
+from virtnum.cli.output.encodings import decode
+from virtnum.cli.output.xlsx import is_workbook, read_workbook
 
 __all__ = ["load_rows"]
 

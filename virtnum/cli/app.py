@@ -1,5 +1,5 @@
-"""The ``virtnum`` group and its global options; ``numbers`` (its commands in ``_reads``,
-``_writes`` and ``_apply``, imported on first use), demo, fake-server."""
+"""The ``virtnum`` group and its global options, and its groups and commands: ``numbers``
+and ``auth`` (their commands in ``commands/``, imported on first use), demo, fake-server."""
 
 from __future__ import annotations
 
@@ -8,14 +8,14 @@ from collections.abc import Callable, Iterable
 
 import click
 
-from virtnum._env_names import BASE_URL_ENV, PROFILE_ENV
-from virtnum._version import __version__
-from virtnum.cli import EXIT_MEANINGS
-from virtnum.cli._group import Group
-from virtnum.cli._options import SECONDS, F, env_flag, whole_number
-from virtnum.cli._serve import fake_server
+from virtnum import BASE_URL_ENV, PROFILE_ENV, __version__
+from virtnum.cli.commands.fake_server import fake_server
+from virtnum.cli.errors import EXIT_MEANINGS
+from virtnum.cli.group import Group
+from virtnum.cli.options import SECONDS, F, env_flag, whole_number
 
 TRUST_ENV = "VIRTNUM_TRUST_ENV"
+_LOG_HANDLER = "virtnum.cli"
 
 
 def _env_option(flag: str, env: str, text: str, metavar: str | None = None) -> Callable[[F], F]:
@@ -87,8 +87,8 @@ def cli(
     debug: bool,
 ) -> None:
     """Manage the virtual numbers of a cloud PBX account."""
-    from virtnum.cli._auth import token_from_options
-    from virtnum.cli._common import Settings, ca_context
+    from virtnum.cli.commands.auth import token_from_options
+    from virtnum.cli.settings import Settings, ca_context
 
     if trust_env is None:
         trust_env = bool(env_flag(TRUST_ENV))
@@ -106,11 +106,24 @@ def cli(
         deadline=deadline,
     )
     if verbose:
-        import logging
+        _log_to_stderr(verbose)
 
-        from virtnum._logs import send_to_stderr
 
-        send_to_stderr(logging.DEBUG if verbose > 1 else logging.INFO)
+def _log_to_stderr(verbose: int) -> None:
+    """``-v``: the ``virtnum`` logger's retries on stderr; ``-vv``: every request too (one
+    handler: none is added when one writes to stderr already, as ``VIRTNUM_LOG`` adds)."""
+    import logging
+
+    logger = logging.getLogger("virtnum")
+    ours = next((h for h in logger.handlers if h.get_name() == _LOG_HANDLER), None)
+    if isinstance(ours, logging.StreamHandler):
+        ours.setStream(sys.stderr)  # a run in the same process may have another stderr
+    elif not any(getattr(handler, "stream", None) is sys.stderr for handler in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.set_name(_LOG_HANDLER)
+        handler.setFormatter(logging.Formatter("%(asctime)s virtnum %(levelname)s %(message)s"))
+        logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG if verbose > 1 else logging.INFO)
 
 
 class _LazyGroup(click.Group):
@@ -136,15 +149,15 @@ class _LazyGroup(click.Group):
 
 
 def _numbers_commands() -> Iterable[click.Command]:
-    from virtnum.cli import _apply, _reads, _writes
+    from virtnum.cli.commands import apply, reads, writes
 
-    return (*_reads.COMMANDS, *_writes.COMMANDS, _apply.apply)
+    return (*reads.COMMANDS, *writes.COMMANDS, apply.apply)
 
 
 def _auth_commands() -> Iterable[click.Command]:
-    from virtnum.cli import _auth
+    from virtnum.cli.commands import auth
 
-    return _auth.COMMANDS
+    return auth.COMMANDS
 
 
 @cli.group(cls=_LazyGroup, load=_numbers_commands)
@@ -169,7 +182,7 @@ def demo(count: int) -> None:
     """Run the three seed calls against an embedded fake server (no account needed)."""
     import asyncio
 
-    from virtnum.cli._demo import run_demo
+    from virtnum.cli.commands.demo import run_demo
 
     asyncio.run(run_demo(count, sys.stdout))
 

@@ -18,10 +18,10 @@ from virtnum import (
     AuthenticationError,
     PermissionDeniedError,
 )
-from virtnum.cli import exit_code
-from virtnum.cli._common import progress
-from virtnum.cli._group import debug_traceback, error_line
-from virtnum.cli._inert import clean_lines
+from virtnum.cli.errors import exit_code
+from virtnum.cli.group import debug_traceback, error_line
+from virtnum.cli.output.inert import clean_lines
+from virtnum.cli.output.progress import progress
 
 __all__ = ["Done", "each", "is_fatal", "report"]
 

@@ -16,10 +16,17 @@ from typing import IO, Any, TypeVar
 import attrs
 import click
 
-from virtnum.cli import OutputEncodingError, OutputError, cannot_write
-from virtnum.cli._cells import Target
-from virtnum.cli._encoding import check_encoding, parse_delimiter
-from virtnum.cli._format import DEFAULT_FIELDS, Columns, Model, named_rows, parse_fields, render
+from virtnum.cli.errors import OutputEncodingError, OutputError, cannot_write
+from virtnum.cli.output.cells import Target
+from virtnum.cli.output.encodings import check_encoding, parse_delimiter
+from virtnum.cli.output.formats import (
+    DEFAULT_FIELDS,
+    Columns,
+    Model,
+    named_rows,
+    parse_fields,
+    render,
+)
 from virtnum.models import VIRTUAL_NUMBER_FIELDS
 
 __all__ = ["FORMATS", "Output", "output_options"]
@@ -91,7 +98,7 @@ class Output:
         self._created.clear()  # from here the file holds the output, whole or removed
         with self._target() as target:
             if self.fmt == "xlsx":
-                from virtnum.cli._xlsx import write_workbook
+                from virtnum.cli.output.xlsx import write_workbook
 
                 rows = named_rows(iter(models), columns, Target.CSV, None if columns.extra else 0)
                 return write_workbook(*rows, target, title)

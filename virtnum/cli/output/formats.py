@@ -12,10 +12,10 @@ from typing import IO, Any
 
 import attrs
 
-from virtnum.cli._cells import Target, cell, kind_of, row_maker, unstructure
-from virtnum.cli._inert import clean
-from virtnum.cli._table import SAMPLE, write_table
-from virtnum.cli._words import did_you_mean
+from virtnum.cli.output.cells import Target, cell, kind_of, row_maker, unstructure
+from virtnum.cli.output.inert import clean
+from virtnum.cli.output.table import SAMPLE, write_table
+from virtnum.cli.words import did_you_mean
 from virtnum.models import VIRTUAL_NUMBER_FIELDS, AvailableMobileNumber, VirtualNumber
 
 __all__ = [
@@ -259,6 +259,6 @@ def render(
         first = list(itertools.islice(cells, SAMPLE))
         return write_table(names, first, cells, out, terminal_width(out))
     names, rows = named_rows(models, columns, Target.CSV, None if columns.extra else 0)
-    from virtnum.cli._formulas import write_csv
+    from virtnum.cli.output.formulas import write_csv
 
     return write_csv(out, names, rows, delimiter, raw_csv)

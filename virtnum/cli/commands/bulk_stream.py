@@ -9,9 +9,10 @@ from collections.abc import Awaitable, Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from virtnum import APIError
-from virtnum.cli._bulk import Done, is_fatal
-from virtnum.cli._common import ProgressCallback, Settings, progress
-from virtnum.cli._sigint import Interrupt, held_interrupt
+from virtnum.cli.commands.bulk import Done, is_fatal
+from virtnum.cli.commands.sigint import Interrupt, held_interrupt
+from virtnum.cli.output.progress import ProgressCallback, progress
+from virtnum.cli.settings import Settings
 
 if TYPE_CHECKING:
     from virtnum import AsyncClient

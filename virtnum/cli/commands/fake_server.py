@@ -7,8 +7,8 @@ import sys
 
 import click
 
-from virtnum.cli import CannotListenError
-from virtnum.cli._options import whole_number
+from virtnum.cli.errors import CannotListenError
+from virtnum.cli.options import whole_number
 
 __all__ = ["client_url", "fake_server"]
 

@@ -1,5 +1,5 @@
-"""The reading commands of ``virtnum numbers``: list, get, outbound (imported when the
-``numbers`` group is used, never for ``virtnum --help``)."""
+"""The reading commands of ``virtnum numbers``: list, get, outbound, available (imported
+when the ``numbers`` group is used, never for ``virtnum --help``)."""
 
 from __future__ import annotations
 
@@ -11,13 +11,14 @@ from typing import TYPE_CHECKING
 import click
 
 from virtnum import VirtualNumber
-from virtnum.cli._bulk import Done, report
-from virtnum.cli._common import Settings, run
-from virtnum.cli._options import F, whole_number
-from virtnum.cli._output import Output, output_options
-from virtnum.cli._plan import number_ids
-from virtnum.cli._stream import stream
-from virtnum.cli._words import ENUMS, build_filter
+from virtnum.cli.commands.bulk import Done, report
+from virtnum.cli.commands.pages import stream
+from virtnum.cli.commands.plan import number_ids
+from virtnum.cli.options import F, whole_number
+from virtnum.cli.output.writer import Output, output_options
+from virtnum.cli.settings import Settings, run
+from virtnum.cli.words import ENUMS, build_filter
+from virtnum.models import AVAILABLE_MOBILE_FIELDS
 
 if TYPE_CHECKING:
     from virtnum import AsyncClient
@@ -121,7 +122,7 @@ def _getter(client: AsyncClient) -> Callable[[int], Awaitable[VirtualNumber]]:
 def get_numbers(settings: Settings, ids: tuple[str, ...], concurrency: int, out: Output) -> None:
     """Get numbers by id (use - to read ids from stdin): every id is tried; prints the
     numbers found, and names each failure."""
-    from virtnum.cli._bulk_stream import stream_each  # asyncio: loaded by a command
+    from virtnum.cli.commands.bulk_stream import stream_each  # asyncio: loaded by a command
 
     columns = out.columns()
     results = [Done(number_id) for number_id in _read_ids(ids)]
@@ -149,4 +150,14 @@ def outbound(settings: Settings, out: Output) -> None:
     out.write(rows, columns)
 
 
-COMMANDS = (list_numbers, get_numbers, outbound)
+@click.command("available")
+@output_options
+@click.pass_obj
+def available(settings: Settings, out: Output) -> None:
+    """Mobile numbers the contract can add (GET /numbers/def-virtual-number-capacity)."""
+    columns = out.columns(AVAILABLE_MOBILE_FIELDS, AVAILABLE_MOBILE_FIELDS)
+    rows = run(settings, lambda client: client.numbers.list_available_mobile())
+    out.write(rows, columns, title="available")
+
+
+COMMANDS = (list_numbers, get_numbers, outbound, available)

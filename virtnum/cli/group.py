@@ -12,17 +12,16 @@ from typing import Any, NoReturn
 
 import click
 
-from virtnum import APIConnectionError, VirtnumError
-from virtnum._http.redact import masked, proxy_secrets, secret_forms
-from virtnum.cli import (
+from virtnum import APIConnectionError, VirtnumError, redact
+from virtnum.cli.errors import (
     INTERRUPTED,
     OutputEncodingError,
     OutputError,
     cannot_write,
     exit_code,
-    silence_stdout,
 )
-from virtnum.cli._inert import clean, clean_lines
+from virtnum.cli.output.inert import clean, clean_lines
+from virtnum.cli.stdout import silence_stdout
 
 __all__ = ["SECRETS", "Group", "debug_traceback", "error_line", "shown"]
 
@@ -69,29 +68,35 @@ def debug_traceback(error: BaseException | None = None) -> str:
 
 
 def shown(text: str) -> str:
-    """``text`` as the CLI may show it: every secret of the run masked (``masked``)."""
-    return masked(text, secret_forms(_run_secrets()))
+    """``text`` as the CLI may show it: every secret of the run masked (``redact``)."""
+    return redact(text, *_run_secrets())
 
 
-def _run_secrets() -> list[str]:
-    """The token the run's client uses (from a flag, the environment or a profile), any
-    secret a command read, and the passwords of the run's proxies."""
+def _run_secrets() -> tuple[list[str], list[str]]:
+    """The token the run's client uses (from a flag, the environment or a profile) and
+    any secret a command read; the run's proxies (whose passwords are secrets too)."""
     ctx = click.get_current_context(silent=True)
     if ctx is None:
-        return []
+        return [], []
     settings = ctx.find_root().obj
     secrets = list(ctx.meta.get(SECRETS, ()))
     token, profile = getattr(settings, "token", None), getattr(settings, "profile", None)
-    from virtnum._credentials import resolve
+    from virtnum.credentials import resolve
 
     # none when there is no token anywhere, or the credentials file is refused
     with contextlib.suppress(VirtnumError):
         secrets.append(resolve(token, None, profile)[0])
-    from virtnum._http.proxy import EnvProxies
-
-    proxies = EnvProxies(bool(getattr(settings, "trust_env", False))).urls()
+    proxies = _environment_proxies() if getattr(settings, "trust_env", False) else []
     proxies.append(getattr(settings, "proxy", None) or "")
-    return secrets + [secret for proxy in proxies if proxy for secret in proxy_secrets(proxy)]
+    return secrets, proxies
+
+
+def _environment_proxies() -> list[str]:
+    """The proxy URLs of ``HTTP(S)_PROXY`` and the like, as ``trust_env`` reads them."""
+    import urllib.request
+
+    found = urllib.request.getproxies_environment()
+    return [proxy for scheme, proxy in found.items() if scheme != "no"]
 
 
 def _say(line: str) -> None:
@@ -111,7 +116,7 @@ def _usage_line(exc: click.ClickException) -> str:
     context = getattr(exc, "ctx", None)
     if isinstance(exc, click.UsageError) and context is not None:
         text += f" (see '{context.command_path} --help')"
-    return f"virtnum: error: {clean(masked(text))}"
+    return f"virtnum: error: {clean(redact(text))}"
 
 
 class Group(click.Group):

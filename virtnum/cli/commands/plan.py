@@ -13,9 +13,9 @@ from typing import Any
 import attrs
 
 from virtnum import NumberType, Purpose, VirtualNumber
-from virtnum.cli._cells import cell
-from virtnum.cli._format import Columns
-from virtnum.cli._inert import json_text
+from virtnum.cli.output.cells import cell
+from virtnum.cli.output.formats import Columns
+from virtnum.cli.output.inert import json_text
 from virtnum.models import VIRTUAL_NUMBER_FIELDS
 
 __all__ = [
@@ -75,19 +75,32 @@ def number_ids(words: Iterable[str]) -> list[int]:
     return ids
 
 
+def _alone(field: str, value: Any) -> dict[str, Any]:
+    """``field``'s value with what ``update`` wants beside it (purpose employee and an
+    employee_id go together), so that ``check_update`` judges that value alone."""
+    if field == "employee_id":
+        return {field: value, "purpose": Purpose.EMPLOYEE}
+    employee = isinstance(value, str) and value and Purpose(value) == Purpose.EMPLOYEE
+    if field == "purpose" and employee:
+        return {field: value, "employee_id": 1}
+    return {field: value}
+
+
 def check_wanted(given: Mapping[str, Any]) -> dict[str, Any]:
     """Wanted values checked as the SDK checks them (purpose becomes its API string),
     and together: employee_id goes only with purpose employee. ValueError names all."""
-    from virtnum.resources._bodies import UPDATE_FIELDS  # the resources load aiohttp
+    from virtnum import check_update  # the resources load aiohttp
 
     wanted: dict[str, Any] = {}
     problems: list[str] = []
     for field in EDITABLE:
         if field in given:
             try:
-                wanted[field] = UPDATE_FIELDS[field](given[field], field)
+                body = check_update(1, **_alone(field, given[field]))
             except ValueError as exc:
                 problems.append(str(exc))
+            else:
+                wanted[field] = body[field]
     if "employee_id" in wanted and wanted.get("purpose", Purpose.EMPLOYEE) != Purpose.EMPLOYEE:
         problems.append("employee_id goes only with purpose employee")
     if problems:
@@ -158,14 +171,24 @@ def _unchanged(number: VirtualNumber, seen: Mapping[str, str]) -> None:
         raise ValueError("; ".join(problems) + "; nothing is sent for this row")
 
 
+def _kept_purpose(number: VirtualNumber) -> dict[str, Any]:
+    """The purpose (with its employee_id) ``update`` repeats from the number it reads
+    when none is given: the plan has that number, so it passes them along itself."""
+    if number.purpose is None:
+        return {}
+    kept: dict[str, Any] = {"purpose": number.purpose.value}
+    if number.purpose == Purpose.EMPLOYEE and number.employee_id is not None:
+        kept["employee_id"] = number.employee_id
+    return kept
+
+
 def plan_update(
     number: VirtualNumber, wanted: Mapping[str, Any], seen: Mapping[str, str] | None = None
 ) -> Plan:
     """The plan taking ``number`` to the (checked) ``wanted`` values; ValueError when the
     result is not a valid edit (employee_id without purpose employee, a field its type
     does not take, ...) or a read-only value of ``seen`` differs."""
-    from virtnum import NOT_GIVEN
-    from virtnum.resources._bodies import UPDATE_FIELDS, kept_purpose, update_body
+    from virtnum import check_update
 
     if seen:
         _unchanged(number, seen)
@@ -179,9 +202,9 @@ def plan_update(
     kwargs = {change.field: change.after for change in changes}
     # What update() would GET for a mobile number's edit is here already: pass it along.
     if "purpose" not in kwargs:
-        kwargs = {**kept_purpose(number), **kwargs}
+        kwargs = {**_kept_purpose(number), **kwargs}
     elif kwargs["purpose"] == Purpose.EMPLOYEE and number.employee_id is not None:
         kwargs.setdefault("employee_id", number.employee_id)
     check_type(number, kwargs)
-    update_body(number.id, {**dict.fromkeys(UPDATE_FIELDS, NOT_GIVEN), **kwargs})
+    check_update(number.id, **kwargs)
     return Plan(number, changes, kwargs)

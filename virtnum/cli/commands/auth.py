@@ -10,11 +10,10 @@ from typing import TYPE_CHECKING
 import attrs
 import click
 
-from virtnum import VirtnumError
-from virtnum._credentials import Profile, credentials_path, load, mask, save
-from virtnum._env_names import BASE_URL_ENV, DEFAULT_PROFILE
-from virtnum.cli._common import Settings, run
-from virtnum.cli._group import SECRETS
+from virtnum import BASE_URL_ENV, DEFAULT_BASE_URL, DEFAULT_PROFILE, VirtnumError
+from virtnum.cli.group import SECRETS
+from virtnum.cli.settings import Settings, run
+from virtnum.credentials import Profile, credentials_path, load, mask, save
 
 if TYPE_CHECKING:
     from virtnum import AsyncClient
@@ -63,8 +62,6 @@ def _profile_name(own: str | None, settings: Settings) -> str:
 @click.pass_obj
 def login(settings: Settings, profile: str | None, base_url: str | None, with_token: bool) -> None:
     """Check a token with one request and store it in the credentials file (mode 0600)."""
-    from virtnum._client import DEFAULT_BASE_URL
-
     name = _profile_name(profile, settings)
     url = base_url or settings.base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
     path = credentials_path()
@@ -85,8 +82,6 @@ def login(settings: Settings, profile: str | None, base_url: str | None, with_to
 @click.command()
 def status() -> None:
     """List the profiles: name, base URL and the token masked."""
-    from virtnum._client import DEFAULT_BASE_URL
-
     path = credentials_path()
     profiles = load(path)
     if not profiles:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import TYPE_CHECKING, TypeVar
 
-from virtnum.cli._common import Settings
+from virtnum.cli.settings import Settings
 
 if TYPE_CHECKING:
     from virtnum import AsyncClient

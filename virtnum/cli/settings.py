@@ -1,34 +1,29 @@
-"""What the CLI's commands share: connection settings, the event-loop runner, the
-output options and the progress bar on a terminal."""
+"""The connection settings the global options give every command, the client made from
+them, and the event loop a command runs its calls on."""
 
 from __future__ import annotations
 
 import os
-import sys
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, TypeVar
 
 import attrs
 import click
 
-from virtnum import VirtnumError
-from virtnum._credentials import credentials_path, load
-from virtnum._env_names import DEFAULT_PROFILE, PROFILE_ENV, TOKEN_ENV
-from virtnum.cli import MissingTokenError
-from virtnum.cli._words import in_cli_words
+from virtnum import DEFAULT_PROFILE, PROFILE_ENV, TOKEN_ENV, VirtnumError
+from virtnum.cli.errors import MissingTokenError
+from virtnum.cli.words import in_cli_words
 
 if TYPE_CHECKING:
     import ssl
 
     from virtnum import AsyncClient
 
-__all__ = ["Settings", "ca_context", "progress", "run"]
+__all__ = ["Settings", "ca_context", "run"]
 
 NO_TOKEN = f"no API token: run `virtnum auth login`, set {TOKEN_ENV} or pipe it with --token-stdin"
 
 T = TypeVar("T")
-ProgressCallback = Callable[[int, int], None]
 
 
 @attrs.frozen
@@ -77,6 +72,8 @@ class Settings:
             return False
         if os.environ.get(TOKEN_ENV) or os.environ.get(PROFILE_ENV):
             return False
+        from virtnum.credentials import credentials_path, load
+
         try:
             return DEFAULT_PROFILE not in load(credentials_path())
         except VirtnumError:  # the file itself is the problem: its own error says so
@@ -107,18 +104,3 @@ def run(settings: Settings, job: Callable[[AsyncClient], Awaitable[T]]) -> T:
     import asyncio
 
     return asyncio.run(runner())
-
-
-@contextmanager
-def progress(label: str, total: int) -> Iterator[ProgressCallback | None]:
-    """An ``on_progress(done, total)`` drawing a bar on stderr when it is a terminal and
-    there is more than one step; ``None`` otherwise (pipes stay clean)."""
-    if not sys.stderr.isatty() or total < 2:
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import Progress
-
-    with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(label, total=total)
-        yield lambda done, _: bar.update(task, completed=done)

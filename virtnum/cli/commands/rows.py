@@ -15,11 +15,11 @@ from typing import Any
 
 import attrs
 
-from virtnum.cli._cells import cell
-from virtnum.cli._encoding import sniff_delimiter
-from virtnum.cli._formulas import unguard
-from virtnum.cli._plan import EDITABLE, READ_ONLY, check_wanted, number_id
-from virtnum.cli._words import did_you_mean, normal_name
+from virtnum.cli.commands.plan import EDITABLE, READ_ONLY, check_wanted, number_id
+from virtnum.cli.output.cells import cell
+from virtnum.cli.output.encodings import sniff_delimiter
+from virtnum.cli.output.formulas import unguard
+from virtnum.cli.words import did_you_mean, normal_name
 
 __all__ = ["Row", "read_rows", "read_table", "sniff"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import IO
 
 from virtnum import AsyncClient
-from virtnum.cli._format import DEFAULT_FIELDS, render
+from virtnum.cli.output.formats import DEFAULT_FIELDS, render
 from virtnum.testing import FakeServer
 
 

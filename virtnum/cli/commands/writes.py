@@ -1,5 +1,5 @@
-"""The write commands of ``virtnum numbers``: available, update, delete, add-mobile,
-add-sip. Each checks its input before the first request and prints what it changed."""
+"""The write commands of ``virtnum numbers``: update, delete, add-mobile, add-sip. Each
+checks its input before the first request and prints what it changed."""
 
 from __future__ import annotations
 
@@ -11,13 +11,12 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from virtnum import Purpose, State, VirtualNumber
-from virtnum.cli._bulk import each, report
-from virtnum.cli._common import Settings, run
-from virtnum.cli._options import SECONDS
-from virtnum.cli._output import Output, output_options
-from virtnum.cli._plan import check_wanted, number_id, number_ids, plan_update
-from virtnum.cli._words import enum_value, in_cli_words, normal_name
-from virtnum.models import AVAILABLE_MOBILE_FIELDS
+from virtnum.cli.commands.bulk import each, report
+from virtnum.cli.commands.plan import check_wanted, number_id, number_ids, plan_update
+from virtnum.cli.options import SECONDS
+from virtnum.cli.output.writer import Output, output_options
+from virtnum.cli.settings import Settings, run
+from virtnum.cli.words import enum_value, in_cli_words, normal_name
 
 if TYPE_CHECKING:
     from virtnum import AsyncClient
@@ -25,16 +24,6 @@ if TYPE_CHECKING:
 __all__ = ["COMMANDS"]
 
 PASSWORD_ENV = "VIRTNUM_SIP_PASSWORD"
-
-
-@click.command("available")
-@output_options
-@click.pass_obj
-def available(settings: Settings, out: Output) -> None:
-    """Mobile numbers the contract can add (GET /numbers/def-virtual-number-capacity)."""
-    columns = out.columns(AVAILABLE_MOBILE_FIELDS, AVAILABLE_MOBILE_FIELDS)
-    rows = run(settings, lambda client: client.numbers.list_available_mobile())
-    out.write(rows, columns, title="available")
 
 
 _FLAG_WORDS = (
@@ -236,4 +225,4 @@ def add_sip(
     out.write([run(settings, job)], columns)
 
 
-COMMANDS = (available, update, delete, add_mobile, add_sip)
+COMMANDS = (update, delete, add_mobile, add_sip)

@@ -57,11 +57,20 @@ def kind_of(cls: type) -> Mapping[str, Kind]:
 
 
 def unstructure(value: Any) -> Any:
-    """``value`` as JSON values, by the SDK's converter (cattrs: imported when a value
-    first needs it, so that ``virtnum --help`` does not load it)."""
-    from virtnum._decode.converter import converter
+    """``value`` as JSON values, as ``virtnum.to_dict`` gives a model's fields: models
+    as objects, tuples as lists, enums as their values (the converter is imported when a
+    value first needs it, so that ``virtnum --help`` does not load it)."""
+    if attrs.has(type(value)):
+        from virtnum import to_dict
 
-    return converter.unstructure(value)
+        return to_dict(value)
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, tuple | list):
+        return [unstructure(item) for item in value]
+    if isinstance(value, Mapping):
+        return {key: unstructure(item) for key, item in value.items()}
+    return value
 
 
 def cell(value: Any, separator: str = ";") -> str:

@@ -13,17 +13,18 @@ import attrs
 import click
 
 from virtnum import APIError
-from virtnum.cli import OutputError, RowsFailed, cannot_write
-from virtnum.cli._bulk import Done, each, is_fatal
-from virtnum.cli._common import Settings, progress, run
-from virtnum.cli._encoding import check_encoding, parse_delimiter
-from virtnum.cli._inert import clean, json_text
-from virtnum.cli._options import whole_number
+from virtnum.cli.commands.bulk import Done, each, is_fatal
+from virtnum.cli.errors import OutputError, RowsFailed, cannot_write
+from virtnum.cli.options import whole_number
+from virtnum.cli.output.encodings import check_encoding, parse_delimiter
+from virtnum.cli.output.inert import clean, json_text
+from virtnum.cli.output.progress import progress
+from virtnum.cli.settings import Settings, run
 
 if TYPE_CHECKING:
     from virtnum import AsyncClient
-    from virtnum.cli._plan import Plan
-    from virtnum.cli._rows import Row
+    from virtnum.cli.commands.plan import Plan
+    from virtnum.cli.commands.rows import Row
 
 __all__ = ["apply"]
 
@@ -51,7 +52,7 @@ def _plan_rows(outcomes: Sequence[_Outcome], current: Sequence[Done]) -> None:
             outcome.fail(str(done.error or "not read: the run stopped first"))
             continue
         try:
-            from virtnum.cli._plan import plan_update
+            from virtnum.cli.commands.plan import plan_update
 
             outcome.plan = plan_update(done.value, outcome.row.wanted, outcome.row.seen)
         except ValueError as exc:
@@ -180,7 +181,7 @@ def apply(
     """
     if dry_run and report:
         raise ValueError("--report goes with a run that writes: drop --dry-run")
-    from virtnum.cli._input import load_rows  # csv, rich and the planner: for apply only
+    from virtnum.cli.commands.input import load_rows  # csv, rich and the planner: for apply only
 
     rows = load_rows(source, input_format, encoding, delimiter, raw_csv)
     outcomes = [_Outcome(row) for row in rows]
