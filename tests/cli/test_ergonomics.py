@@ -215,7 +215,7 @@ def _default_sigint() -> None:
 def test_ctrl_c_is_one_line_and_exit_130(threaded_server: FakeServer) -> None:
     threaded_server.faults.delay(30)
     with subprocess.Popen(
-        # one id: no summary (several: tests/cli/test_interrupt.py)
+        # one id: no summary (several: tests/cli/commands/test_interrupt.py)
         [sys.executable, "-m", "virtnum", "numbers", "get", "1"],
         env=user_env(VIRTNUM_TOKEN=TOKEN, VIRTNUM_BASE_URL=threaded_server.url),
         stdout=subprocess.PIPE,

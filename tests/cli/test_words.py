@@ -13,9 +13,9 @@ import click
 import pytest
 
 import virtnum.cli
-from virtnum.cli.errors import EXIT_CODES, EXIT_MEANINGS
 from virtnum.cli.app import cli
 from virtnum.cli.commands.fake_server import client_url
+from virtnum.cli.errors import EXIT_CODES, EXIT_MEANINGS
 from virtnum.testing import FakeServer
 
 from .. import _support as support

@@ -17,7 +17,7 @@ from virtnum.cli import EXIT_CODES
 from virtnum.testing import FakeServer
 from virtnum.testing.pytest_plugin import serving_in_thread
 
-from .._support import TOKEN, run_cli_on_a_terminal, user_env
+from ..._support import TOKEN, run_cli_on_a_terminal, user_env
 
 
 def run(

@@ -14,11 +14,11 @@ from virtnum.cli import EXIT_CODES, RowsFailed
 from virtnum.testing import FakeServer
 from virtnum.testing.pytest_plugin import serving_in_thread
 
-from .._support import TOKEN, run_cli, run_cli_on_a_terminal
+from ..._support import TOKEN, run_cli, run_cli_on_a_terminal
 
 PASSWORD = "sip-Pa55-very-secret"
 SIP = ["74951112233", "--login", "trunk", "--server-host", "sip.example", "--server-port", "5060"]
-README = (Path(__file__).parents[2] / "docs" / "cli.md").read_text(encoding="utf-8")
+README = (Path(__file__).parents[3] / "docs" / "cli.md").read_text(encoding="utf-8")
 
 
 @pytest.fixture

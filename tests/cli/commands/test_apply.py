@@ -15,9 +15,9 @@ from virtnum.cli.commands.rows import read_rows, sniff
 from virtnum.testing import FakeServer
 from virtnum.testing.pytest_plugin import serving_in_thread
 
-from .._support import TOKEN, run_cli, run_cli_on_a_terminal, run_readme_bash
+from ..._support import TOKEN, run_cli, run_cli_on_a_terminal, run_readme_bash
 
-ROOT = Path(__file__).parents[2]
+ROOT = Path(__file__).parents[3]
 
 
 def ids_of(server: FakeServer, kind: str, count: int = 2) -> list[int]:

@@ -12,7 +12,7 @@ import pytest
 from virtnum.cli import EXIT_CODES, OutputEncodingError, OutputError
 from virtnum.testing import FakeServer
 
-from .._support import TOKEN, one_error_line, run_cli, user_env
+from ..._support import TOKEN, one_error_line, run_cli, user_env
 
 CODES = {cls: code for cls, code in EXIT_CODES}
 

@@ -15,7 +15,7 @@ from virtnum.credentials import Profile, load, save
 from virtnum.testing import FakeServer
 from virtnum.testing.pytest_plugin import serving_in_thread
 
-from .._support import TOKEN, run_cli, run_cli_on_a_terminal
+from ..._support import TOKEN, run_cli, run_cli_on_a_terminal
 
 OTHER = "second-account-token-55aa"
 

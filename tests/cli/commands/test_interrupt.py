@@ -14,7 +14,7 @@ import pytest
 
 from virtnum.testing import FakeServer
 
-from .._support import start_cli, wait_for
+from ..._support import start_cli, wait_for
 
 
 @pytest.mark.parametrize("where", ["stdout", "--output"])

@@ -7,7 +7,7 @@ import json
 
 from virtnum.testing import FakeServer
 
-from .._support import run_cli
+from ..._support import run_cli
 
 
 def deletable(server: FakeServer, count: int) -> list[int]:

@@ -19,7 +19,7 @@ from virtnum.cli.output.encodings import decode, sniff_delimiter
 from virtnum.cli.output.formats import FORMATS
 from virtnum.testing import FakeServer
 
-from .._support import TOKEN, run_cli, user_env
+from ..._support import TOKEN, run_cli, user_env
 
 EXCEL_HEADER = "ID; Comment ;Purpose;employee_id"
 

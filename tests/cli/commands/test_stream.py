@@ -18,7 +18,7 @@ from virtnum.models import VIRTUAL_NUMBER_FIELDS, NumberType, State
 from virtnum.testing import FakeServer
 from virtnum.testing.pytest_plugin import serving_in_thread
 
-from .._support import TOKEN, run_cli
+from ..._support import TOKEN, run_cli
 
 COUNT = SAMPLE + 300  # more than the rows that decide the table's widths
 PAGE_OPTIONS = {"one request": [], "pages of 97": ["--page-size", "97"]}

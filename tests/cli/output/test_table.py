@@ -16,7 +16,7 @@ from virtnum.cli.output.table import write_table
 from virtnum.models import VIRTUAL_NUMBER_FIELDS
 from virtnum.testing import FakeServer
 
-from .._support import TOKEN, run_cli, run_cli_on_a_terminal
+from ..._support import TOKEN, run_cli, run_cli_on_a_terminal
 
 LONG = "звонки с сайта и из рекламы, переадресация на отдел продаж по будням"
 
