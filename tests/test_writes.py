@@ -266,3 +266,16 @@ def test_each_write_method_and_its_body_share_one_list_of_fields(
 
     parameters = list(inspect.signature(getattr(AsyncNumbers, method)).parameters)
     assert [p for p in parameters if p not in not_fields] == list(getattr(_bodies, fields))
+
+
+def test_check_update_is_the_body_update_sends_and_refuses_what_it_refuses() -> None:
+    from virtnum import check_update
+
+    body = check_update(5, purpose=Purpose.EMPLOYEE, employee_id=7, comment=None)
+    assert body == {"id": 5, "purpose": "employee", "employee_id": 7, "comment": None}
+    with pytest.raises(ValueError, match="employee_id is required"):
+        check_update(5, purpose="employee")
+    with pytest.raises(ValueError, match="at least one field"):
+        check_update(5)
+    with pytest.raises(TypeError, match="'colour'"):
+        check_update(5, colour="red")

@@ -263,6 +263,15 @@ def test_v_logs_the_retries_only(threaded_server: FakeServer) -> None:
     assert quiet.stderr == ""
 
 
+def test_v_with_virtnum_log_writes_each_line_once(threaded_server: FakeServer) -> None:
+    threaded_server.faults.fail(503, count=1)
+    args = ("-v", "numbers", "get", "1", "--format", "csv")
+    result = run_cli(threaded_server, *args, VIRTNUM_LOG="info")
+    assert result.returncode == 0, result.stderr
+    (line,) = result.stderr.splitlines()
+    assert " INFO retrying GET /numbers/virtual-number/1 after 503" in line
+
+
 def test_vv_never_logs_a_sip_password(threaded_server: FakeServer) -> None:
     password = "sip-Pa55-very-secret"
     result = run_cli(

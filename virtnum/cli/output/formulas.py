@@ -61,7 +61,7 @@ def write_csv(
 
 
 def unguard(text: str) -> str:
-    """A CSV cell as it was before ``guard_rows`` (one ``'`` fewer before a formula)."""
+    """A CSV cell as it was before ``write_csv`` guarded it (one ``'`` fewer before a formula)."""
     if text.startswith(_QUOTE) and _runs(text.lstrip(_QUOTE)):
         return text[1:]
     return text
