@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from virtnum import AsyncClient, Client, VirtnumError
-from virtnum._client import DEFAULT_BASE_URL
-from virtnum._credentials import Profile, credentials_path, dumps, load, mask, save
+from virtnum import DEFAULT_BASE_URL, AsyncClient, Client, VirtnumError
+from virtnum.credentials import Profile, credentials_path, dumps, load, mask, save
 
 SECRET = "profile-secret-7d41"
 

@@ -290,3 +290,16 @@ async def test_a_delete_answered_with_its_id_or_nothing_is_done(
     server.faults.garbage(b"", count=1)
     await client.numbers.delete(second)
     assert first not in server.numbers
+
+
+def test_check_update_is_the_body_update_sends_and_refuses_what_it_refuses() -> None:
+    from virtnum import check_update
+
+    body = check_update(5, purpose=Purpose.EMPLOYEE, employee_id=7, comment=None)
+    assert body == {"id": 5, "purpose": "employee", "employee_id": 7, "comment": None}
+    with pytest.raises(ValueError, match="employee_id is required"):
+        check_update(5, purpose="employee")
+    with pytest.raises(ValueError, match="at least one field"):
+        check_update(5)
+    with pytest.raises(TypeError, match="'colour'"):
+        check_update(5, colour="red")

@@ -4,6 +4,13 @@ import importlib
 import os
 from typing import TYPE_CHECKING, Any
 
+from virtnum._env_names import (
+    BASE_URL_ENV,
+    DEFAULT_BASE_URL,
+    DEFAULT_PROFILE,
+    PROFILE_ENV,
+    TOKEN_ENV,
+)
 from virtnum._errors import (
     APIConnectionError,
     APIError,
@@ -28,6 +35,7 @@ if TYPE_CHECKING:
     from virtnum._client import AsyncClient
     from virtnum._decode.unstructure import to_dict
     from virtnum._http.hooks import RequestEvent, ResponseEvent
+    from virtnum._http.redact import redact
     from virtnum._sync import Client
     from virtnum._types import NOT_GIVEN
     from virtnum.filters import Filter
@@ -39,6 +47,7 @@ if TYPE_CHECKING:
         State,
         VirtualNumber,
     )
+    from virtnum.resources._bodies import check_update
     from virtnum.resources._raw import RawResponse
 
 # Imported on first use, so that ``import virtnum`` (and the command line's help) load
@@ -57,6 +66,8 @@ _LAZY = {
     "ResponseEvent": "virtnum._http.hooks",
     "State": "virtnum.models",
     "VirtualNumber": "virtnum.models",
+    "check_update": "virtnum.resources._bodies",
+    "redact": "virtnum._http.redact",
     "to_dict": "virtnum._decode.unstructure",
 }
 
@@ -80,7 +91,12 @@ if os.environ.get("VIRTNUM_LOG"):  # logging is loaded only when asked for
     _logs.setup_from_env()
 
 __all__ = [
+    "BASE_URL_ENV",
+    "DEFAULT_BASE_URL",
+    "DEFAULT_PROFILE",
     "NOT_GIVEN",
+    "PROFILE_ENV",
+    "TOKEN_ENV",
     "APIConnectionError",
     "APIError",
     "APIStatusError",
@@ -110,5 +126,7 @@ __all__ = [
     "VirtualNumber",
     "WaitTimeoutError",
     "__version__",
+    "check_update",
+    "redact",
     "to_dict",
 ]

@@ -10,7 +10,7 @@ from typing import Any, Self
 import aiohttp
 import attrs
 
-from virtnum._credentials import resolve
+from virtnum._env_names import DEFAULT_BASE_URL
 from virtnum._errors import VirtnumError
 from virtnum._http.config import (
     DEFAULT_CONNECT_TIMEOUT,
@@ -25,12 +25,11 @@ from virtnum._http.hooks import RequestEvent, ResponseEvent
 from virtnum._http.transport import Transport
 from virtnum._types import NOT_GIVEN, NotGiven
 from virtnum._validate import check_optional_str, wrong_type
+from virtnum.credentials import resolve
 from virtnum.resources._raw_numbers import RawNumbers
 from virtnum.resources.numbers import AsyncNumbers
 
 __all__ = ["DEFAULT_BASE_URL", "NOT_GIVEN", "AsyncClient"]
-
-DEFAULT_BASE_URL = "https://simple-api.cp.megafon.ru"
 
 #: ``on_request`` and ``on_response`` hooks: sync or async callables of one event record.
 RequestHook = Callable[[RequestEvent], Awaitable[None] | None]

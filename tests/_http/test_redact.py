@@ -22,6 +22,16 @@ def test_a_urls_password_is_masked_and_its_user_and_host_kept() -> None:
     assert masked(text) == "url='http://us%40er:***@127.0.0.1:3128' https://***@h/x ftp://a:***@d"
 
 
+def test_redact_masks_the_secrets_and_proxies_given_in_every_form() -> None:
+    from virtnum import redact
+
+    proxy = "http://user:pr%C3%B6xy-pw@127.0.0.1:3128"
+    text = f"token={quote(SECRET, safe='')} {json.dumps(SECRET)} auth=pröxy-pw http://a:b@h"
+    shown = redact(text, [SECRET], [proxy])
+    assert shown == 'token=[redacted] "[redacted]" auth=[redacted] http://a:***@h'
+    assert redact("see http://a:b@h") == "see http://a:***@h"
+
+
 def test_text_without_credentials_is_unchanged() -> None:
     text = "GET /numbers failed: mail admin@example.test, see http://h:80/x?a=b@c"
     assert masked(text) == text

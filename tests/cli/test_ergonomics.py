@@ -17,7 +17,7 @@ import pytest
 
 from virtnum import APIConnectionError
 from virtnum.cli import EXIT_CODES, CannotListenError, OutputEncodingError
-from virtnum.cli._common import ca_context
+from virtnum.cli.settings import ca_context
 from virtnum.testing import FakeServer
 
 from .._support import DATA, TOKEN, one_error_line, run_cli, user_env
@@ -215,7 +215,7 @@ def _default_sigint() -> None:
 def test_ctrl_c_is_one_line_and_exit_130(threaded_server: FakeServer) -> None:
     threaded_server.faults.delay(30)
     with subprocess.Popen(
-        # one id: no summary (several: tests/cli/test_interrupt.py)
+        # one id: no summary (several: tests/cli/commands/test_interrupt.py)
         [sys.executable, "-m", "virtnum", "numbers", "get", "1"],
         env=user_env(VIRTNUM_TOKEN=TOKEN, VIRTNUM_BASE_URL=threaded_server.url),
         stdout=subprocess.PIPE,
@@ -261,6 +261,15 @@ def test_v_logs_the_retries_only(threaded_server: FakeServer) -> None:
     assert " INFO retrying GET /numbers/virtual-number/1 after 503" in line
     quiet = run_cli(threaded_server, "numbers", "get", "1", "--format", "csv")
     assert quiet.stderr == ""
+
+
+def test_v_with_virtnum_log_writes_each_line_once(threaded_server: FakeServer) -> None:
+    threaded_server.faults.fail(503, count=1)
+    args = ("-v", "numbers", "get", "1", "--format", "csv")
+    result = run_cli(threaded_server, *args, VIRTNUM_LOG="info")
+    assert result.returncode == 0, result.stderr
+    (line,) = result.stderr.splitlines()
+    assert " INFO retrying GET /numbers/virtual-number/1 after 503" in line
 
 
 def test_vv_never_logs_a_sip_password(threaded_server: FakeServer) -> None:

@@ -13,9 +13,9 @@ from click.testing import CliRunner, Result
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from virtnum.cli._app import cli
-from virtnum.cli._common import Settings
-from virtnum.cli._group import debug_traceback, error_line
+from virtnum.cli.app import cli
+from virtnum.cli.group import debug_traceback, error_line
+from virtnum.cli.settings import Settings
 
 from .._secrets import (
     ECHO_STYLES,

@@ -13,9 +13,9 @@ import click
 import pytest
 
 import virtnum.cli
-from virtnum.cli import EXIT_CODES, EXIT_MEANINGS
-from virtnum.cli._app import cli
-from virtnum.cli._serve import client_url
+from virtnum.cli.app import cli
+from virtnum.cli.commands.fake_server import client_url
+from virtnum.cli.errors import EXIT_CODES, EXIT_MEANINGS
 from virtnum.testing import FakeServer
 
 from .. import _support as support
@@ -182,8 +182,8 @@ HEAVY_MODULES = (
     "virtnum._decode",
     "virtnum._http.transport",
 )
-HEAVY_NAMES = {"AsyncClient", "Client", "to_dict", "NOT_GIVEN", "RawResponse"}
-LOADED_BY_THEIR_COMMAND = {"_demo.py"}  # imported inside `virtnum demo` only
+HEAVY_NAMES = {"AsyncClient", "Client", "to_dict", "NOT_GIVEN", "RawResponse", "check_update"}
+LOADED_BY_THEIR_COMMAND = {"demo.py"}  # imported inside `virtnum demo` only
 
 
 def _top_level_imports(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
@@ -199,7 +199,7 @@ def test_no_cli_module_loads_the_network_stack_or_openpyxl_when_imported() -> No
     """With ``import virtnum`` lazy, ``virtnum --help`` then loads neither aiohttp nor
     cattrs, msgspec or openpyxl: each is imported where a command needs it."""
     heavy = []
-    for path in sorted(Path(virtnum.cli.__file__).parent.glob("*.py")):
+    for path in sorted(Path(virtnum.cli.__file__).parent.rglob("*.py")):
         if path.name in LOADED_BY_THEIR_COMMAND:
             continue
         for node in _top_level_imports(ast.parse(path.read_text(encoding="utf-8"))):

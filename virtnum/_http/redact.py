@@ -19,6 +19,7 @@ __all__ = [
     "Redactor",
     "masked",
     "proxy_secrets",
+    "redact",
     "secret_forms",
     "snippet",
 ]
@@ -62,6 +63,15 @@ def masked(text: str, forms: Sequence[str] = ()) -> str:
         if form in text:
             text = text.replace(form, REDACTED)
     return _USERINFO.sub(_userinfo_masked, text) if "@" in text else text
+
+
+def redact(text: str, secrets: Iterable[str] = (), proxies: Iterable[str] = ()) -> str:
+    """``text`` as the SDK shows text: each of ``secrets`` (a token, a password) and the
+    credentials of each proxy URL in ``proxies`` replaced by ``[redacted]`` in every form a
+    server, a proxy or aiohttp may echo them in, and the password of any URL's userinfo
+    by ``***``. For a program that shows texts of its own (a traceback, a log line)."""
+    found = [secret for proxy in proxies if proxy for secret in proxy_secrets(proxy)]
+    return masked(text, secret_forms([*secrets, *found]))
 
 
 def _userinfo_masked(match: re.Match[str]) -> str:

@@ -11,6 +11,7 @@ from virtnum._validate import check_id, check_optional_str, check_utf8, int_show
 from virtnum.models import NumberType, Purpose, VirtualNumber
 
 __all__ = [
+    "check_update",
     "kept_purpose",
     "mobile_body",
     "sip_registration_body",
@@ -135,6 +136,17 @@ def update_body(number_id: int, given: Mapping[str, Any]) -> dict[str, Any]:
     if len(body) == 1:
         raise ValueError("update needs at least one field to change")
     return body
+
+
+def check_update(id: int, /, **fields: Any) -> dict[str, Any]:
+    """The body ``client.numbers.update(id, **fields)`` sends, checked as ``update`` checks
+    it and without any request: ValueError or InvalidArgumentTypeError naming the field,
+    TypeError for a field ``update`` does not take. (Without ``purpose``, ``update`` also
+    repeats the number's current one, which it reads first.)"""
+    unknown = [name for name in fields if name not in UPDATE_FIELDS]
+    if unknown:
+        raise TypeError(f"check_update() got an unexpected keyword argument {unknown[0]!r}")
+    return update_body(id, {**dict.fromkeys(UPDATE_FIELDS, NOT_GIVEN), **fields})
 
 
 def kept_purpose(number: VirtualNumber) -> dict[str, Any]:
