@@ -31,8 +31,10 @@ TOKEN = "secret-token-9f3b2c"
 
 def user_env(**extra: str) -> dict[str, str]:
     """The environment of a user's shell for a subprocess: this machine's ``PYTHON*``
-    variables (PYTHONUNBUFFERED, PYTHONDONTWRITEBYTECODE, ...) removed, ``extra`` added."""
+    variables (PYTHONUNBUFFERED, PYTHONDONTWRITEBYTECODE, ...) removed, ``extra`` added,
+    and warnings made errors, as in the suite itself (PYTHONWARNINGS=error)."""
     env = {name: value for name, value in os.environ.items() if not name.startswith("PYTHON")}
+    env["PYTHONWARNINGS"] = "error"
     env.update(extra)
     return env
 
@@ -62,10 +64,12 @@ def run_cli_on_a_terminal(
     *args: str,
     answers: Sequence[tuple[str, str]] = (),
     columns: int | None = None,
+    seconds: float = 60,
 ) -> tuple[int, str, str]:
     """The CLI with stdin and stderr on a pseudo-terminal: each ``(prompt, reply)`` is
     typed once ``prompt`` has appeared. Returns the exit code, stdout and the terminal.
-    With ``columns``, stdout is on the terminal too (so in its text), that wide."""
+    With ``columns``, stdout is on the terminal too (so in its text), that wide. A child
+    still running after ``seconds`` is killed (its exit code is then ``-SIGKILL``)."""
     primary, secondary = pty.openpty()
     env = user_env(VIRTNUM_TOKEN=TOKEN, VIRTNUM_BASE_URL=server.url)
     env.pop("NO_COLOR", None)
@@ -83,7 +87,7 @@ def run_cli_on_a_terminal(
         stderr=secondary,
     ) as proc:
         os.close(secondary)
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             ready, _, _ = select.select([primary], [], [], 0.05)
             if ready:
@@ -96,8 +100,13 @@ def run_cli_on_a_terminal(
                 os.write(primary, pending.pop(0)[1].encode())
             elif not ready and proc.poll() is not None:
                 break
-        stdout = "" if proc.stdout is None else proc.stdout.read().decode()
-        code = proc.wait(timeout=60)
+        try:
+            out, _ = proc.communicate(timeout=max(deadline - time.monotonic(), 0.1))
+        except subprocess.TimeoutExpired:  # a hung child must not hang the suite
+            proc.kill()
+            out, _ = proc.communicate()
+        stdout = (out or b"").decode()
+        code = proc.returncode
     os.close(primary)
     return code, stdout, drawn.decode(errors="replace")
 

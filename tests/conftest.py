@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -13,6 +14,10 @@ from virtnum.testing import FakeServer
 from virtnum.testing.pytest_plugin import serving_in_thread
 
 from ._support import TOKEN, load_seed
+
+# The tests' own subprocesses (python -m pytest, mypy, mkdocs, ...) turn warnings into
+# errors too, as filterwarnings = error does here; user_env() sets the same.
+os.environ["PYTHONWARNINGS"] = "error"
 
 
 @pytest.fixture

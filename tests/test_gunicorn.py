@@ -1,5 +1,5 @@
 """A real deployment: FastAPI with plain ``def`` handlers sharing one module-level Client,
-served by ``gunicorn --preload -w 2 -k uvicorn.workers.UvicornWorker``. The client's
+served by ``gunicorn --preload -w 2 -k uvicorn_worker.UvicornWorker``. The client's
 loop thread is started in the gunicorn master at import, then the workers are forked:
 each must get a thread and session of its own (before, most requests failed with "the
 blocking Client cannot be called from its own event-loop thread" and the rest hung)."""
@@ -58,7 +58,8 @@ def _get(url: str, deadline: float) -> tuple[int, object]:
         with urllib.request.urlopen(url, timeout=10) as response:
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as exc:
-        return exc.code, exc.read().decode(errors="replace")[:300]
+        with exc:  # an HTTPError holds the response open until closed
+            return exc.code, exc.read().decode(errors="replace")[:300]
     except OSError as exc:  # a hung worker: a timeout, or a reset connection
         return 0, f"{type(exc).__name__}: {exc}"
 
@@ -70,7 +71,8 @@ def _wait_until_up(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
         try:
             with urllib.request.urlopen(url, timeout=2):
                 return
-        except urllib.error.HTTPError:
+        except urllib.error.HTTPError as exc:
+            exc.close()
             return  # the 404 of a path the client is not behind: gunicorn answers
         except OSError:
             time.sleep(0.1)
@@ -106,7 +108,7 @@ def test_gunicorn_preload_workers_share_a_module_level_client(
                 "-w",
                 "2",
                 "-k",
-                "uvicorn.workers.UvicornWorker",
+                "uvicorn_worker.UvicornWorker",
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--graceful-timeout",

@@ -339,3 +339,27 @@ def test_models_pickle_and_copy_with_extra(copier: str) -> None:
         assert again == model
         assert getattr(again, "extra", {}) == getattr(model, "extra", {})
     assert pickle.loads(pickle.dumps(number)).state.value == "brand_new_state"
+
+
+@pytest.mark.parametrize("copier", ["pickle", "copy", "deepcopy"])
+def test_unknown_members_copy_by_value_whatever_enum_does(
+    copier: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Python 3.11.2's Enum pickles by name and has no ``__copy__``: a learned member survives."""
+    import copy
+    import pickle
+
+    def by_name(self: enum.Enum, protocol: object) -> object:
+        return getattr, (type(self), self._name_)
+
+    monkeypatch.setattr(enum.Enum, "__reduce_ex__", by_name)
+    for name in ("__copy__", "__deepcopy__"):
+        if name in vars(enum.Enum):
+            monkeypatch.delattr(enum.Enum, name)
+    learned = State("state_learned_while_enum_pickles_by_name")
+    if copier == "pickle":
+        again = [pickle.loads(pickle.dumps(learned, protocol)) for protocol in range(6)]
+    else:
+        again = [getattr(copy, copier)(learned)]
+    assert again == [learned] * len(again)
+    assert all(member.value == learned.value for member in again)

@@ -3,6 +3,8 @@ its own tests read."""
 
 from __future__ import annotations
 
+import email
+import email.message
 import re
 import subprocess
 import sys
@@ -13,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from ._support import user_env
+from ._support import README, user_env
 
 ROOT = Path(__file__).parent.parent
 
@@ -41,7 +43,43 @@ def test_the_wheel_has_the_license_the_marker_and_the_pytest_plugin(dist: Path) 
     assert any(name.endswith("licenses/LICENSE") for name in names)
     assert "virtnum/py.typed" in names
     assert b"virtnum.testing.pytest_plugin" in entry_points
-    assert not any(name.startswith(("tests/", "benchmarks/")) for name in names)
+
+
+def test_the_wheel_holds_the_package_and_nothing_else(dist: Path) -> None:
+    (wheel,) = dist.glob("*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+    package = subprocess.run(
+        ["git", "ls-files", "virtnum"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert "virtnum/py.typed" in package
+    metadata = {name for name in names if name.split("/", 1)[0].endswith(".dist-info")}
+    assert sorted(set(names) - metadata) == sorted(package)
+
+
+def _metadata(dist: Path) -> email.message.Message:
+    (wheel,) = dist.glob("*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        name = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
+        text = archive.read(name)
+    return email.message_from_bytes(text)
+
+
+def test_the_metadata_names_the_project_urls(dist: Path) -> None:
+    urls = dict(url.split(", ", 1) for url in _metadata(dist).get_all("Project-URL", []))
+    assert {"Documentation", "Changelog", "Source", "Issues"} <= set(urls)
+    assert all(url.startswith("https://") for url in urls.values())
+
+
+def test_the_long_description_links_are_absolute(dist: Path) -> None:
+    """An index page cannot follow the README's links to docs/: each is made absolute."""
+    description = _metadata(dist).get_payload()
+    assert isinstance(description, str)
+    relative = re.findall(r"\]\(((?!https?://|#)[^)]+)\)", description)
+    assert relative == []
+    readme_links = re.findall(r"\]\((docs/[^)]+)\)", README.read_text(encoding="utf-8"))
+    assert len(readme_links) >= 10
+    assert all(f"/blob/main/{link})" in description for link in readme_links)
 
 
 def test_the_sdist_holds_what_its_tests_read(dist: Path) -> None:
@@ -71,8 +109,9 @@ def test_no_package_file_points_outside_the_repository() -> None:
 
 
 def test_every_supported_python_is_declared_and_run_by_ci() -> None:
-    """The classifiers name 3.11, 3.12 and 3.13; CI runs the suite on the newer two
-    (3.11 is python3 itself), and a missing one is a skip line, not a failure."""
+    """The classifiers name 3.11 to 3.15; CI runs the suite on each (3.11 is python3
+    itself, 3.14 and 3.15 are Debian's when no other is found), and a missing one is a
+    skip line, not a failure."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert project["requires-python"] == ">=3.11"
     versions = {
@@ -80,7 +119,8 @@ def test_every_supported_python_is_declared_and_run_by_ci() -> None:
         for c in project["classifiers"]
         if re.fullmatch(r"Programming Language :: Python :: 3\.\d+", c)
     }
-    assert versions == {"3.11", "3.12", "3.13"}
+    assert versions == {"3.11", "3.12", "3.13", "3.14", "3.15"}
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert "${VIRTNUM_CI_PYTHONS-3.12 3.13}" in ci
+    assert "${VIRTNUM_CI_PYTHONS-3.12 3.13 3.14 3.15}" in ci
     assert 'echo "skip: python$version not found"' in ci
+    assert ".ci/debian-python" in ci

@@ -42,8 +42,11 @@ async def test_count_in_any_loop(virtnum_fake_server: FakeServer) -> None:
 
 
 def _run_pytest(directory: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """pytest in ``directory``, as a user's project configures it: pytest-asyncio 1.5 and
+    later warn (an error here: PYTHONWARNINGS=error) while its fixtures' loop scope is unset."""
+    scope = ["-o", "asyncio_default_fixture_loop_scope=function"]
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *scope, *args],
         cwd=directory,
         env=user_env(),
         capture_output=True,
@@ -54,8 +57,7 @@ def _run_pytest(directory: Path, *args: str) -> subprocess.CompletedProcess[str]
 
 def test_the_fixtures_work_in_a_users_test_file_without_conftest(tmp_path: Path) -> None:
     (tmp_path / "test_users_code.py").write_text(USER_TESTS, encoding="utf-8")
-    options = ["-o", "asyncio_mode=auto", "-o", "asyncio_default_fixture_loop_scope=function"]
-    result = _run_pytest(tmp_path, "-W", "error", *options)
+    result = _run_pytest(tmp_path, "-W", "error", "-o", "asyncio_mode=auto")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "4 passed" in result.stdout
     assert not (tmp_path / "conftest.py").exists()

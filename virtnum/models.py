@@ -52,6 +52,17 @@ class _TolerantEnum(enum.StrEnum):
                 member = cls._value2member_map_.setdefault(value, member)  # type: ignore[assignment]
         return member
 
+    # Early 3.11 patches (Debian 12's 3.11.2) pickle an Enum member by name and copy it so;
+    # a learned member is no attribute of its class, so both failed there. By value, always:
+    def __reduce_ex__(self, protocol: object) -> tuple[Any, tuple[str]]:
+        return type(self), (self._value_,)
+
+    def __copy__(self) -> _TolerantEnum:
+        return self
+
+    def __deepcopy__(self, memo: object) -> _TolerantEnum:
+        return self
+
     @property
     def is_known(self) -> bool:
         """Whether this value is one the SDK was built with (not one learned at run time)."""
