@@ -66,6 +66,24 @@ def test_breaking_out_of_iter_stops_paging(
     assert len(threaded_server.requests) == before + 1
 
 
+def test_pages_yields_lists_one_request_per_page(
+    sync_client: Client, threaded_server: FakeServer
+) -> None:
+    before = len(threaded_server.requests)
+    pages = sync_client.numbers.pages(page_size=20)
+    assert len(threaded_server.requests) == before  # nothing sent until asked
+    first = next(pages)
+    assert [n.id for n in first] == list(range(1, 21))
+    assert len(threaded_server.requests) == before + 1
+    assert [len(page) for page in pages] == [20, 10]
+    assert len(threaded_server.requests) == before + 3
+
+
+def test_pages_checks_its_arguments_when_called(sync_client: Client) -> None:
+    with pytest.raises(ValueError, match="page_size"):
+        sync_client.numbers.pages(page_size=0)
+
+
 def test_eight_threads_share_one_client(sync_client: Client, threaded_server: FakeServer) -> None:
     ids = list(range(1, 51)) * 4
     with ThreadPoolExecutor(8) as pool:
@@ -164,21 +182,26 @@ async def test_calling_back_into_the_client_from_its_background_loop_is_refused(
     assert "own event-loop thread" in str(seen[0])
 
 
-def test_every_blocking_method_is_derived_from_its_async_twin() -> None:
-    """Same parameters (names, kinds, defaults, annotations) and the same docstring."""
+def test_every_blocking_method_is_derived_from_its_async_twin(sync_client: Client) -> None:
+    """Every public AsyncNumbers method has a blocking twin with the same parameters
+    (names, kinds, defaults, annotations) and the same docstring."""
     import inspect
 
-    from virtnum.resources.numbers import AsyncNumbers, Numbers
+    from virtnum.resources import AsyncNumbers
 
-    public = [n for n in vars(AsyncNumbers) if not n.startswith("_") and n != "pages"]
-    assert public, "AsyncNumbers has public methods"
+    blocking, twin_of = type(sync_client.numbers), AsyncNumbers
+    public = [n for n in vars(twin_of) if not n.startswith("_")]
+    assert {"get", "iter", "pages"} <= set(public)
     for name in public:
-        twin, method = getattr(AsyncNumbers, name), getattr(Numbers, name)
+        twin, method = getattr(twin_of, name), getattr(blocking, name)
         assert method.__wrapped__ is twin, name
         assert inspect.signature(method).parameters == inspect.signature(twin).parameters
         assert inspect.getdoc(method) == inspect.getdoc(twin), name
-    returns = inspect.signature(Numbers.iter).return_annotation
-    assert returns == "Iterator[VirtualNumber]"
+    returns = {
+        name: inspect.signature(getattr(blocking, name)).return_annotation
+        for name in ("iter", "pages")
+    }
+    assert returns == {"iter": "Iterator[VirtualNumber]", "pages": "Iterator[list[VirtualNumber]]"}
 
 
 def test_blocking_methods_pass_keywords_through(sync_client: Client) -> None:

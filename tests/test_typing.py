@@ -18,6 +18,7 @@ def blocking(client: Client) -> None:
     reveal_type(client.numbers.get(1))
     reveal_type(client.numbers.list(state="active"))
     reveal_type(client.numbers.iter(page_size=10))
+    reveal_type(client.numbers.pages(page_size=10))
     reveal_type(client.numbers.get_many([1, 2]))
     reveal_type(client.numbers.get_many([1, 2], return_exceptions=True))
     reveal_type(client.numbers.update(1, comment="x"))
@@ -39,6 +40,7 @@ EXPECTED = [
     "virtnum.models.VirtualNumber",
     "list[virtnum.models.VirtualNumber]",
     "typing.Iterator[virtnum.models.VirtualNumber]",
+    "typing.Iterator[list[virtnum.models.VirtualNumber]]",
     "list[virtnum.models.VirtualNumber]",
     "list[virtnum.models.VirtualNumber | virtnum._errors.APIError]",
     "virtnum.models.VirtualNumber",

@@ -1,13 +1,12 @@
-"""``with_raw_response.numbers`` for both clients: each method that makes one request,
+"""``AsyncClient.with_raw_response.numbers``: each method that makes one request,
 returning a ``RawResponse`` (``get_many``, ``iter`` and ``wait_for_state`` make many)."""
 
 from __future__ import annotations
 
-from virtnum.resources._blocking import BlockingResource, blocking
 from virtnum.resources._raw import RawResource, raw
 from virtnum.resources.numbers import AsyncNumbers
 
-__all__ = ["BlockingRawNumbers", "RawNumbers"]
+__all__ = ["RawNumbers"]
 
 
 class RawNumbers(RawResource[AsyncNumbers]):
@@ -21,16 +20,3 @@ class RawNumbers(RawResource[AsyncNumbers]):
     add_sip_registration = raw(AsyncNumbers.add_sip_registration)
     add_mobile = raw(AsyncNumbers.add_mobile)
     delete = raw(AsyncNumbers.delete)
-
-
-class BlockingRawNumbers(BlockingResource[RawResource[AsyncNumbers]]):
-    """``Client.with_raw_response.numbers``: the same, blocking."""
-
-    get = blocking(RawNumbers.get)
-    list = blocking(RawNumbers.list)
-    list_outbound = blocking(RawNumbers.list_outbound)
-    list_available_mobile = blocking(RawNumbers.list_available_mobile)
-    update = blocking(RawNumbers.update)
-    add_sip_registration = blocking(RawNumbers.add_sip_registration)
-    add_mobile = blocking(RawNumbers.add_mobile)
-    delete = blocking(RawNumbers.delete)

@@ -17,7 +17,6 @@ from virtnum._types import NOT_GIVEN, NotGiven
 from virtnum._validate import check_id, check_ids, check_positive_int, wrong_type
 from virtnum.filters import Filter
 from virtnum.models import AvailableMobileNumber, NumberType, Purpose, State, VirtualNumber
-from virtnum.resources._blocking import BlockingResource, blocking, blocking_iter
 from virtnum.resources._bodies import (
     mobile_body,
     sip_registration_body,
@@ -27,7 +26,7 @@ from virtnum.resources._bodies import (
 from virtnum.resources._pagination import ItemIterator, PageIterator
 from virtnum.resources._waiting import check_seconds, check_states, poll_state
 
-__all__ = ["OUTBOUND", "AsyncNumbers", "Numbers"]
+__all__ = ["OUTBOUND", "AsyncNumbers"]
 
 #: ``on_progress(done, total)`` of ``get_many``.
 ProgressCallback = Callable[[int, int], None]
@@ -285,20 +284,3 @@ async def _first_failure(tasks: Sequence[asyncio.Future[None]]) -> None:
         failure = task.exception()
         if failure is not None:
             raise failure
-
-
-class Numbers(BlockingResource[AsyncNumbers]):
-    """Blocking ``client.numbers``: each method is its ``AsyncNumbers`` twin, run on the
-    client's event-loop thread (``on_progress`` of ``get_many`` is called there)."""
-
-    get = blocking(AsyncNumbers.get)
-    list = blocking(AsyncNumbers.list)
-    iter = blocking_iter(AsyncNumbers.iter, AsyncNumbers.pages)
-    list_outbound = blocking(AsyncNumbers.list_outbound)
-    get_many = blocking(AsyncNumbers.get_many)
-    update = blocking(AsyncNumbers.update)
-    add_sip_registration = blocking(AsyncNumbers.add_sip_registration)
-    add_mobile = blocking(AsyncNumbers.add_mobile)
-    delete = blocking(AsyncNumbers.delete)
-    list_available_mobile = blocking(AsyncNumbers.list_available_mobile)
-    wait_for_state = blocking(AsyncNumbers.wait_for_state)

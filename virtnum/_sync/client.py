@@ -1,12 +1,11 @@
-"""``Client``: the blocking facade. It runs AsyncClient's coroutines on the event loop
-of ``_threads``; its resource methods are derived from the async ones
-(``resources._blocking``), so it has no logic of its own."""
+"""``Client``: the blocking facade. It runs AsyncClient's coroutines on the calling
+thread's own loop (or the background loop, see ``shared``); its resource methods are
+derived from the async ones (``bridge``), so it has no logic of its own."""
 
 from __future__ import annotations
 
 import inspect
 import os
-import sys
 import weakref
 from collections.abc import Callable
 from types import TracebackType
@@ -14,9 +13,9 @@ from typing import Any, Concatenate, ParamSpec, Self, TypeVar
 
 from virtnum._client import AsyncClient
 from virtnum._errors import VirtnumError
-from virtnum._threads import Root, inherited_copies
-from virtnum.resources._raw_numbers import BlockingRawNumbers
-from virtnum.resources.numbers import Numbers
+from virtnum._sync.fork import keep_unfinalized
+from virtnum._sync.numbers import BlockingRawNumbers, Numbers
+from virtnum._sync.shared import Shared
 
 __all__ = ["Client"]
 
@@ -46,7 +45,7 @@ class BlockingWithRawResponse:
 
     def __init__(self, client: Client) -> None:
         self.numbers = BlockingRawNumbers(
-            client._root.call, lambda: client._async.with_raw_response.numbers
+            client._shared.call, lambda: client._async.with_raw_response.numbers
         )
 
 
@@ -62,28 +61,30 @@ class Client:
     @_options_of(AsyncClient.__init__)
     def __init__(self, *args: Any, **options: Any) -> None:
         first = AsyncClient(*args, **options)  # validates before anything starts
-        caller = sys._getframe(1)
-        made_at = f"{caller.f_code.co_filename}:{caller.f_lineno}"
-        self._bind(Root(args, options, made_at, first), {})
+        here = inspect.currentframe()
+        caller = here.f_back if here is not None else None
+        made_at = f"{caller.f_code.co_filename}:{caller.f_lineno}" if caller else "unknown"
+        del here, caller  # a frame held by its own locals is a reference cycle
+        self._bind(Shared(args, options, made_at, first), {})
 
-    def _bind(self, root: Root, changes: dict[str, Any]) -> None:
-        self._root = root
+    def _bind(self, shared: Shared, changes: dict[str, Any]) -> None:
+        self._shared = shared
         self._changes = changes
         self._made_for: tuple[int, AsyncClient] | None = None
-        self.numbers = Numbers(root.call, lambda: self._async.numbers)
+        self.numbers = Numbers(shared.call, lambda: self._async.numbers)
         self.with_raw_response = BlockingWithRawResponse(self)
-        root.join()
-        self._finalizer = weakref.finalize(self, root.release)
+        shared.join()
+        self._finalizer = weakref.finalize(self, shared.release)
 
     @property
     def _async(self) -> AsyncClient:
-        """This process's async client (the root's, or a ``with_options`` copy of it)."""
+        """This process's async client (the shared one, or a ``with_options`` copy of it)."""
         made = self._made_for
         if made is not None and made[0] == os.getpid():
             return made[1]
-        if made is not None:  # a parent's copy: see Root.current
-            inherited_copies.append(made[1])
-        async_client = self._root.client()
+        if made is not None:  # a parent's copy: see fork
+            keep_unfinalized(made[1])
+        async_client = self._shared.client()
         if self._changes:
             async_client = async_client.with_options(**self._changes)
         self._made_for = (os.getpid(), async_client)
@@ -99,7 +100,7 @@ class Client:
         session, and keeps them alive while it is in use. Closing it is a no-op."""
         self._async.with_options(**options)  # checks the options now
         clone = object.__new__(type(self))
-        clone._bind(self._root, {**self._changes, **options})
+        clone._bind(self._shared, {**self._changes, **options})
         clone._is_copy = True
         return clone
 
@@ -107,14 +108,14 @@ class Client:
 
     @property
     def is_closed(self) -> bool:
-        return self._root.closed or self._async.is_closed
+        return self._shared.closed or self._async.is_closed
 
     def close(self) -> None:
         """Close every thread's session and loop (a call still waiting ends with a
         VirtnumError), and the background thread if one started; idempotent. From a
         copy made by ``with_options``, a no-op."""
         if not self._is_copy:
-            self._root.close()
+            self._shared.close()
 
     def __enter__(self) -> Self:
         if self.is_closed:

@@ -1,73 +1,44 @@
 """A blocking call runs on an event loop owned by the calling thread: no thread hop.
 
-Each thread that calls a Client gets a loop of its own, made lazily and kept for the
-next call, so a blocking call costs what an async one does. The async client keeps an
-aiohttp session per loop; a loop's session closes when the loop shuts down (its
-watcher is an async generator, see ``_http.sessions``). A loop is shut when the client
-closes, or when its thread ends (the thread-local entry is dropped then).
+Each thread that calls a Client gets a loop of its own, made lazily, kept for the next
+call and driven by ``run_until_complete``. The async client keeps an aiohttp session
+per loop; a loop's session closes when the loop shuts down (its watcher is an async
+generator, see ``_http.sessions``). A loop is shut when the client closes, or when its
+thread ends (the thread-local entry is dropped then).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import signal
 import threading
 import weakref
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 from virtnum._errors import VirtnumError
 from virtnum._http.sessions import leave_to_owner
-from virtnum._loop_drive import Drive, driver_for
+from virtnum._sync.ctrl_c import give_back_ctrl_c, take_ctrl_c
 
-__all__ = ["CLOSED", "ThreadLoops", "awaited", "give_back_ctrl_c", "off_loop", "take_ctrl_c"]
+__all__ = ["CLOSED", "LoopPerThread", "OwnLoop", "in_running_loop"]
 
 T = TypeVar("T")
 CLOSED = "this client is closed; create a new one"
-_MAIN = threading.main_thread().ident
-
-# signal's own functions convert to and from enums (~5 us a call): on every blocking
-# call that is a cost; the C module under it takes plain ints
-_getsignal: Callable[[int], Any]
-_setsignal: Callable[[int, Any], Any]
-try:
-    import _signal  # type: ignore[import-not-found,unused-ignore]
-
-    _getsignal, _setsignal = _signal.getsignal, _signal.signal
-except ImportError:  # pragma: no cover - another Python implementation
-    _getsignal, _setsignal = signal.getsignal, signal.signal
-_SIGINT = int(signal.SIGINT)
-_DEFAULT_INT_HANDLER = signal.default_int_handler
-_get_ident = threading.get_ident
 
 
-async def awaited(func: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
-    return await func(*args, **kwargs)
+def in_running_loop() -> bool:
+    """Whether this thread is inside a running event loop (which cannot run another)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
-def take_ctrl_c(on_sigint: Callable[[int, Any], None]) -> Any:
-    """In the main thread, under Python's default Ctrl-C handler or ``asyncio.run``'s
-    (which only cancels the main task: a task blocked in this very call, so nothing would
-    happen until it returned), install ``on_sigint``; the handler to restore, or None."""
-    if _get_ident() != _MAIN:
-        return None
-    current = _getsignal(_SIGINT)
-    runner = getattr(getattr(current, "func", current), "__self__", None)
-    if current is _DEFAULT_INT_HANDLER or isinstance(runner, asyncio.Runner):
-        return _setsignal(_SIGINT, on_sigint)
-    return None
-
-
-def give_back_ctrl_c(previous: Any) -> None:
-    """Restore the Ctrl-C handler ``take_ctrl_c`` replaced."""
-    _setsignal(_SIGINT, previous)
-
-
-def off_loop(work: Callable[[], None]) -> None:
+def _off_loop(work: Callable[[], None]) -> None:
     """Run blocking loop work here, or on a short-lived thread when this thread is
-    inside a running loop (which cannot run another)."""
-    if asyncio.events._get_running_loop() is None:
+    inside a running loop."""
+    if not in_running_loop():
         work()
         return
     helper = threading.Thread(target=work, name="virtnum-close")
@@ -88,36 +59,32 @@ def _shut(loop: asyncio.AbstractEventLoop) -> None:
 def _retire(loop: asyncio.AbstractEventLoop) -> None:
     """The entry's thread ended (or its client was dropped): shut the loop it left."""
     try:
-        off_loop(lambda: _shut(loop))
+        _off_loop(lambda: _shut(loop))
     except Exception:  # a finalizer must not raise; the loop is closed at least
         if not loop.is_running():
             loop.close()
 
 
-class ThreadLoop:
+class OwnLoop:
     """One thread's own event loop for one client, and the call running on it."""
 
-    __slots__ = ("__weakref__", "drive", "interrupted", "lock", "loop", "task")
+    __slots__ = ("__weakref__", "interrupted", "lock", "loop", "task")
 
     def __init__(self) -> None:
         self.loop = asyncio.new_event_loop()
         leave_to_owner(self.loop)  # _shut ends it with shutdown_asyncgens
-        self.drive: Drive = driver_for(self.loop)
         self.lock = threading.Lock()  # held while a call runs on the loop
         self.task: asyncio.Task[Any] | None = None
         self.interrupted = False
         weakref.finalize(self, _retire, self.loop)
 
-    def finish(self, task: asyncio.Task[Any]) -> Any:
+    def finish(self, task: asyncio.Task[T]) -> T:
         """Run ``task`` to its end and return its result. Ctrl-C in the main thread
         cancels it (the request stops cleanly) and is raised once it has ended."""
-        previous = None
         self.interrupted = False
-        if _get_ident() == _MAIN and _getsignal(_SIGINT) is _DEFAULT_INT_HANDLER:
-            previous = _setsignal(_SIGINT, self._on_sigint)
+        previous = take_ctrl_c(self._on_sigint)
         try:
-            self.drive(task)
-            result = task.result()
+            result = self.loop.run_until_complete(task)
         except asyncio.CancelledError:
             if not self.interrupted:
                 raise
@@ -129,7 +96,7 @@ class ThreadLoop:
             raise
         finally:
             if previous is not None:
-                _setsignal(_SIGINT, previous)
+                give_back_ctrl_c(previous)
         if self.interrupted:  # a Ctrl-C that came as the call ended is raised all the same
             raise KeyboardInterrupt
         return result
@@ -140,33 +107,33 @@ class ThreadLoop:
             self.loop.call_soon_threadsafe(task.cancel)
 
 
-class ThreadLoops:
-    """The loops of every thread that calls one client."""
+class LoopPerThread:
+    """The own loops of every thread that calls one client."""
 
     def __init__(self) -> None:
         self._local = threading.local()
-        self._all: weakref.WeakSet[ThreadLoop] = weakref.WeakSet()
+        self._all: weakref.WeakSet[OwnLoop] = weakref.WeakSet()
         self._lock = threading.Lock()
         self.closed = False
 
-    def _new_entry(self) -> ThreadLoop:
-        entry = self._local.entry = ThreadLoop()
+    def _new_entry(self) -> OwnLoop:
+        entry = self._local.entry = OwnLoop()
         with self._lock:
             self._all.add(entry)
         return entry
 
     def run(self, func: Callable[..., Coroutine[Any, Any, T]], /, *args: Any, **kwargs: Any) -> T:
         """``func(*args, **kwargs)`` to completion on this thread's loop."""
-        entry: ThreadLoop | None = getattr(self._local, "entry", None)
+        entry: OwnLoop | None = getattr(self._local, "entry", None)
         if entry is None:
             entry = self._new_entry()
         with entry.lock:
             if self.closed:
                 raise VirtnumError(CLOSED)
-            task = entry.task = entry.loop.create_task(func(*args, **kwargs))
+            task: asyncio.Task[T] = entry.loop.create_task(func(*args, **kwargs))
+            entry.task = task
             try:
-                result: T = entry.finish(task)
-                return result
+                return entry.finish(task)
             except asyncio.CancelledError:
                 if not self.closed:
                     raise
@@ -188,7 +155,7 @@ class ThreadLoops:
                 continue  # may run deep in a caller's recursion, where none can start)
             if entry.lock.acquire(blocking=False):
                 try:
-                    off_loop(lambda loop=entry.loop: _shut(loop))  # type: ignore[misc]
+                    _off_loop(lambda loop=entry.loop: _shut(loop))  # type: ignore[misc]
                 finally:
                     entry.lock.release()
             elif (task := entry.task) is not None and not entry.loop.is_closed():
