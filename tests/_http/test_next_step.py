@@ -134,3 +134,14 @@ def test_a_request_not_sent_for_a_stale_connection_is_resent_at_once(method: str
     stale = Failure(None, stale=True)
     assert next_step(method, stale, after(1), POLICY) == Retry(0.0, after(1))
     assert next_step(method, stale, after(1), RetryPolicy(max_retries=0)) is Stop.GIVE_UP
+
+
+@pytest.mark.parametrize("failure", [Failure(503, answered=True), Failure(None, answered=True)])
+def test_a_write_answered_by_a_303_is_never_resent(failure: Failure) -> None:
+    opted_in = RetryPolicy(max_retries=2, retry_non_idempotent=True)
+    assert next_step("POST", failure, after(1), opted_in) is Stop.GIVE_UP
+
+
+def test_a_lost_answer_after_a_writes_303_is_not_an_unknown_outcome() -> None:
+    lost = Failure(None, answer_lost=True, answered=True)
+    assert next_step("POST", lost, after(1), POLICY) is Stop.GIVE_UP

@@ -159,7 +159,7 @@ class Transport:
         body: Mapping[str, Any] | None,
     ) -> Exchange:
         config = self.config
-        # the SDK's own paths, already URL-safe: no parse, no quoting (a third of the cost)
+        # the SDK's own paths, already URL-safe: no parse, no quoting
         target = self._origin.with_path(self._prefix + path, encoded=True)
         proxy = config.proxy or (self._proxies.for_url(target) if self._proxies else None)
         return Exchange(
@@ -204,7 +204,7 @@ class Transport:
 
     def _status_error(
         self, exchange: Exchange, response: Response, redact: Sequence[str]
-    ) -> errors.APIStatusError | errors.APIError:
+    ) -> errors.APIError:
         """The error of a non-2xx answer; after a write's 303, the GET's, saying that the
         write was done."""
         followed = response.followed
