@@ -7,7 +7,6 @@ of observer is one more class here, added to that tuple; the request loop stays 
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -108,8 +107,3 @@ def observers_for(hooks: Hooks, redactor: Redactor, *, debug: bool) -> tuple[Obs
     if hooks.on_request or hooks.on_response:
         on.append(HookCalls(hooks, redactor))
     return tuple(on)
-
-
-def debug_enabled() -> bool:
-    """Whether the DEBUG line is on now (the level can change while a client lives)."""
-    return logger.isEnabledFor(logging.DEBUG)

@@ -11,6 +11,7 @@ costs nothing there.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, ClassVar
@@ -29,7 +30,7 @@ from virtnum._http.failures import (
     status_error,
     unknown_outcome,
 )
-from virtnum._http.observers import debug_enabled, observers_for
+from virtnum._http.observers import Observer, observers_for
 from virtnum._http.payload import Payload
 from virtnum._http.proxy import EnvProxies
 from virtnum._http.redact import Redactor
@@ -121,7 +122,8 @@ class Transport:
         began = time.monotonic()
         deadline = self.config.deadline
         ends = None if deadline is None else began + deadline
-        observers = self._observers_debug if debug_enabled() else self._observers
+        debug = logger.isEnabledFor(logging.DEBUG)  # the level may change while a client lives
+        observers = self._observers_debug if debug else self._observers
         tries = _FIRST_TRY
         while True:
             attempt = tries.attempts
@@ -132,18 +134,13 @@ class Transport:
                 outcome = await self._attempt(exchange)
             else:
                 outcome = await self._attempt_until(exchange, ends, attempt)
-            if type(outcome) is Response and outcome.ok:
-                error, step = None, None
-            else:
-                error, step = self._failed(exchange, outcome, tries, ends, redact)
-            if observers:
-                elapsed = time.monotonic() - started
-                for observer in observers:
-                    await observer.ended(exchange, attempt, outcome, error, elapsed, redact)
-            if step is None:
-                assert isinstance(outcome, Response)
+            if type(outcome) is Response and 200 <= outcome.status < 300:
+                if observers:
+                    await _ended(observers, exchange, attempt, outcome, None, started, redact)
                 return self._payload(exchange, outcome, tries, began, redact)
-            assert error is not None
+            error, step = self._failed(exchange, outcome, tries, ends, redact)
+            if observers:
+                await _ended(observers, exchange, attempt, outcome, error, started, redact)
             error.attempts = attempt
             if isinstance(step, Stop):
                 raise error
@@ -263,6 +260,21 @@ class Transport:
             elapsed=time.monotonic() - began,
             carrier=response.carrier,
         )
+
+
+async def _ended(
+    observers: tuple[Observer, ...],
+    exchange: Exchange,
+    attempt: int,
+    outcome: Outcome,
+    error: errors.APIError | None,
+    started: float,
+    redact: Sequence[str],
+) -> None:
+    """Tell each observer how the attempt begun at ``started`` ended."""
+    elapsed = time.monotonic() - started
+    for observer in observers:
+        await observer.ended(exchange, attempt, outcome, error, elapsed, redact)
 
 
 def _log_retry(
