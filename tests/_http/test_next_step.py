@@ -165,3 +165,14 @@ def test_a_resent_put_refused_as_bad_is_a_plain_stop() -> None:
 def test_a_read_is_never_unknown() -> None:
     tries = after(3, answer_lost=True)
     assert next_step("GET", Failure(None, answer_lost=True), tries, POLICY) is Stop.GIVE_UP
+
+
+@pytest.mark.parametrize("failure", [Failure(503, answered=True), Failure(None, answered=True)])
+def test_a_write_answered_by_a_303_is_never_resent(failure: Failure) -> None:
+    opted_in = RetryPolicy(max_retries=2, retry_non_idempotent=True)
+    assert next_step("POST", failure, after(1), opted_in) is Stop.GIVE_UP
+
+
+def test_a_lost_answer_after_a_writes_303_is_not_an_unknown_outcome() -> None:
+    lost = Failure(None, answer_lost=True, answered=True)
+    assert next_step("POST", lost, after(1), POLICY) is Stop.GIVE_UP

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import itertools
 import math
 
@@ -12,9 +11,12 @@ from virtnum._http.retry import (
     BACKOFF_BASE,
     BACKOFF_CAP,
     RETRYABLE_STATUSES,
+    Failure,
+    Retry,
+    RetryPolicy,
+    Tries,
     backoff_delay,
-    parse_retry_after,
-    should_retry,
+    next_step,
 )
 
 RETRYABLE = [None, 408, 409, 429, 500, 502, 503, 504]
@@ -25,12 +27,24 @@ NON_IDEMPOTENT = ["POST", "PATCH", "post"]
 LOW = lambda: 0.0  # noqa: E731 - the smallest jitter factor, 0.5
 HIGH = lambda: 0.999999  # noqa: E731 - just under the largest jitter factor, 1.0
 
-# 2015-10-21 07:28:00 UTC, the instant of the HTTP dates used below.
-DATE_INSTANT = float(calendar.timegm((2015, 10, 21, 7, 28, 0, 0, 0, 0)))
-IMF_DATE = "Wed, 21 Oct 2015 07:28:00 GMT"
+
+def retries(
+    method: str,
+    status: int | None,
+    *,
+    attempt: int,
+    max_retries: int,
+    retry_non_idempotent: bool = False,
+) -> bool:
+    """Whether ``next_step`` retries after failed attempt ``attempt`` (1-based), all of
+    them charged; no status: no answer came, and it may have been lost."""
+    failure = Failure(status, answer_lost=status is None)
+    policy = RetryPolicy(max_retries, retry_non_idempotent=retry_non_idempotent)
+    step = next_step(method, failure, Tries(attempt, attempt), policy, rng=LOW)
+    return isinstance(step, Retry)
 
 
-# ---------------------------------------------------------------- should_retry
+# ---------------------------------------------------------------- whether to retry
 
 
 def test_retryable_statuses_constant() -> None:
@@ -39,34 +53,30 @@ def test_retryable_statuses_constant() -> None:
 
 @pytest.mark.parametrize(("method", "status"), list(itertools.product(IDEMPOTENT, RETRYABLE)))
 def test_idempotent_methods_retry_retryable_outcomes(method: str, status: int | None) -> None:
-    assert should_retry(method, status, attempt=1, max_retries=2) is True
+    assert retries(method, status, attempt=1, max_retries=2) is True
 
 
 @pytest.mark.parametrize(("method", "status"), list(itertools.product(IDEMPOTENT, NOT_RETRYABLE)))
 def test_idempotent_methods_do_not_retry_other_statuses(method: str, status: int) -> None:
-    assert should_retry(method, status, attempt=1, max_retries=2) is False
+    assert retries(method, status, attempt=1, max_retries=2) is False
 
 
 @pytest.mark.parametrize(("method", "status"), list(itertools.product(NON_IDEMPOTENT, RETRYABLE)))
 def test_post_is_never_retried_by_default(method: str, status: int | None) -> None:
-    assert should_retry(method, status, attempt=1, max_retries=5) is False
-    assert (
-        should_retry(method, status, attempt=1, max_retries=5, retry_non_idempotent=False) is False
-    )
+    assert retries(method, status, attempt=1, max_retries=5) is False
+    assert retries(method, status, attempt=1, max_retries=5, retry_non_idempotent=False) is False
 
 
 @pytest.mark.parametrize(("method", "status"), list(itertools.product(NON_IDEMPOTENT, RETRYABLE)))
 def test_post_is_retried_when_opted_in(method: str, status: int | None) -> None:
-    assert should_retry(method, status, attempt=1, max_retries=2, retry_non_idempotent=True) is True
+    assert retries(method, status, attempt=1, max_retries=2, retry_non_idempotent=True) is True
 
 
 @pytest.mark.parametrize(
     ("method", "status"), list(itertools.product(NON_IDEMPOTENT, [400, 401, 403, 404, 422]))
 )
 def test_post_opt_in_still_skips_client_errors(method: str, status: int) -> None:
-    assert (
-        should_retry(method, status, attempt=1, max_retries=2, retry_non_idempotent=True) is False
-    )
+    assert retries(method, status, attempt=1, max_retries=2, retry_non_idempotent=True) is False
 
 
 @pytest.mark.parametrize(
@@ -87,7 +97,7 @@ def test_post_opt_in_still_skips_client_errors(method: str, status: int) -> None
 def test_stops_once_attempt_exceeds_max_retries(
     attempt: int, max_retries: int, expected: bool, status: int | None
 ) -> None:
-    assert should_retry("GET", status, attempt=attempt, max_retries=max_retries) is expected
+    assert retries("GET", status, attempt=attempt, max_retries=max_retries) is expected
 
 
 @pytest.mark.parametrize(
@@ -104,99 +114,17 @@ def test_max_retries_zero_never_retries(
     method: str, status: int | None, opt_in: bool, attempt: int
 ) -> None:
     assert (
-        should_retry(method, status, attempt=attempt, max_retries=0, retry_non_idempotent=opt_in)
+        retries(method, status, attempt=attempt, max_retries=0, retry_non_idempotent=opt_in)
         is False
     )
 
 
 def test_total_attempts_is_max_retries_plus_one() -> None:
     for max_retries in range(6):
-        attempts = 1
-        while should_retry("GET", 503, attempt=attempts, max_retries=max_retries):
-            attempts += 1
-        assert attempts == max_retries + 1
-
-
-# ---------------------------------------------------------------- parse_retry_after
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ("3", 3.0),
-        ("0", 0.0),
-        ("1.5", 1.5),
-        ("120", 120.0),
-        (" 7 ", 7.0),
-        ("-1", 0.0),
-        ("-0.5", 0.0),
-        ("-100000", 0.0),
-    ],
-)
-def test_parse_retry_after_seconds(value: str, expected: float) -> None:
-    result = parse_retry_after(value, now=DATE_INSTANT)
-    assert isinstance(result, float)
-    assert result == expected
-
-
-@pytest.mark.parametrize(
-    ("value", "now", "expected"),
-    [
-        (IMF_DATE, DATE_INSTANT - 10, 10.0),
-        (IMF_DATE, DATE_INSTANT - 3600, 3600.0),
-        (IMF_DATE, DATE_INSTANT - 0.5, 0.5),
-        (IMF_DATE, DATE_INSTANT, 0.0),
-        ("Wed, 21 Oct 2015 10:28:00 +0300", DATE_INSTANT - 30, 30.0),
-        ("Wednesday, 21-Oct-15 07:28:00 GMT", DATE_INSTANT - 5, 5.0),  # RFC 850
-    ],
-)
-def test_parse_retry_after_http_date_in_the_future(value: str, now: float, expected: float) -> None:
-    result = parse_retry_after(value, now=now)
-    assert result is not None
-    assert result == pytest.approx(expected)
-
-
-@pytest.mark.parametrize("delta", [1, 10, 86400 * 365])
-def test_parse_retry_after_http_date_in_the_past_is_zero(delta: int) -> None:
-    assert parse_retry_after(IMF_DATE, now=DATE_INSTANT + delta) == 0.0
-
-
-def test_parse_retry_after_accepts_asctime_date() -> None:
-    """RFC 9110 section 5.6.7: a recipient MUST accept all three HTTP-date formats,
-    including asctime (which carries no zone and means UTC)."""
-    result = parse_retry_after("Wed Oct 21 07:28:00 2015", now=DATE_INSTANT - 10)
-    assert result == pytest.approx(10.0)
-
-
-@pytest.mark.parametrize(
-    "value",
-    [
-        "soon",
-        "abc",
-        "3 seconds",
-        "3s",
-        "1,5",
-        "Wed, 99 Foo 2015 07:28:00 GMT",
-        "Wed, 21 Oct",
-        "tomorrow at noon",
-        "--1",
-        "0x10",
-    ],
-)
-def test_parse_retry_after_garbage_is_none(value: str) -> None:
-    assert parse_retry_after(value, now=DATE_INSTANT) is None
-
-
-@pytest.mark.parametrize("value", [None, "", "   "])
-def test_parse_retry_after_empty_is_none(value: str | None) -> None:
-    assert parse_retry_after(value, now=DATE_INSTANT) is None
-
-
-@pytest.mark.parametrize(
-    "value", ["inf", "-inf", "Infinity", "INF", "nan", "NaN", "-nan", "1e999", "-1e999"]
-)
-def test_parse_retry_after_non_finite_is_none(value: str) -> None:
-    assert parse_retry_after(value, now=DATE_INSTANT) is None
+        tries, policy = Tries(1, 1), RetryPolicy(max_retries)
+        while isinstance(step := next_step("GET", Failure(503), tries, policy, rng=LOW), Retry):
+            tries = step.tries.begin()
+        assert tries.attempts == max_retries + 1
 
 
 # ---------------------------------------------------------------- backoff_delay

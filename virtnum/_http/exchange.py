@@ -9,7 +9,9 @@ Redirects (RFC 9110, section 15.4): a ``303 See Other`` is followed as a GET of 
 ``Location``, without the body; a 301, 302, 307 or 308 is followed only by a GET or a
 HEAD. A write answered with one of those is not followed: its body (a SIP password,
 maybe) is never sent again, and the 3xx is reported as it is (an ``APIStatusError``
-with that status), since whether the server applied the write is for it to say.
+with that status), since whether the server applied the write is for it to say. What
+goes wrong after a write's 303 is the GET's failure, labelled with the GET's method and
+URL: the write was done (``Response.followed``, ``failures.answered_then``).
 """
 
 from __future__ import annotations
@@ -24,11 +26,17 @@ from yarl import URL
 
 from virtnum import _errors as errors
 from virtnum._http.body import TooLarge, Undecodable, read_body
-from virtnum._http.failures import connection_failure, path_of
+from virtnum._http.failures import (
+    answered_then,
+    connection_failure,
+    stale_failure,
+    too_large,
+    undecodable,
+)
 from virtnum._http.reads import smaller_reads
 from virtnum._http.redact import Redactor
 from virtnum._http.redirects import same_origin_target
-from virtnum._http.stale import StaleConnection, stale_failure
+from virtnum._http.stale import StaleConnection
 
 __all__ = ["Exchange", "Outcome", "Response", "send"]
 
@@ -37,9 +45,7 @@ _MAX_REDIRECTS = 10
 _SAME_METHOD = frozenset({301, 302, 307, 308})
 
 
-# Built per request: attrs' mutable slotted classes cost 0.4 us to make, frozen ones
-# 0.9 us (Python 3.11); nothing assigns to them after they are made.
-@attrs.define
+@attrs.define  # made per request: mutable slotted classes build faster than frozen ones
 class Exchange:
     """One call's request, as every attempt puts it on the wire; ``url`` for messages,
     ``target`` the same URL parsed once (aiohttp would parse a str on every attempt)."""
@@ -59,12 +65,14 @@ class Exchange:
 @attrs.define
 class Response:
     """What one attempt got back: the status, the headers and the whole body, and the
-    connection it came on (None on a session the client did not make)."""
+    connection it came on (None on a session the client did not make); ``followed`` is
+    the URL of the GET that answered, when a write's 303 pointed to it."""
 
     status: int
     headers: CIMultiDictProxy[str] = attrs.field(repr=False)
     body: bytes = attrs.field(repr=False)
     carrier: ResponseHandler | None = attrs.field(default=None, repr=False)
+    followed: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -101,7 +109,7 @@ async def send(session: aiohttp.ClientSession, exchange: Exchange, redactor: Red
                     body = await read_body(response, exchange.max_size)
                 except Undecodable as exc:
                     if 200 <= response.status < 300:
-                        return _undecodable(exchange, response.status, exc.reason, redactor)
+                        return _failure(exc, exchange, method, target, redactor, response.status)
                     body = b""  # a failure status is the answer; its body only explains it
                 follow = _redirect(response, method) if exchange.follow_redirects else None
                 if follow is None:
@@ -111,44 +119,43 @@ async def send(session: aiohttp.ClientSession, exchange: Exchange, redactor: Red
                 if method != exchange.method:  # a 303: the body stays behind
                     data = None
         carrier = getattr(response, "carrier", None)
-        return Response(response.status, response.headers, body, carrier)
-    except TooLarge as exc:
-        return _too_large(exchange, exc.limit)
-    except StaleConnection:
-        return stale_failure(exchange.method, exchange.url)
-    except (aiohttp.ClientError, OSError) as exc:  # TimeoutError is an OSError
-        return connection_failure(
-            exc,
-            exchange.method,
-            exchange.url,
-            redactor,
-            proxy=exchange.proxy,
-            timeout=exchange.timeout,
+        followed = None if method == exchange.method else _shown(target)
+        return Response(response.status, response.headers, body, carrier, followed)
+    except (TooLarge, StaleConnection, aiohttp.ClientError, OSError) as exc:
+        return _failure(exc, exchange, method, target, redactor)
+
+
+def _failure(
+    exc: Exception,
+    exchange: Exchange,
+    method: str,
+    target: URL,
+    redactor: Redactor,
+    status: int = 0,
+) -> errors.APIError:
+    """The error of the request ``method target`` that ``exc`` ended (``status``: the
+    answer's, when its body could not be decoded); after a write's 303, the GET's,
+    saying that the write was done."""
+    url = exchange.url if method == exchange.method else _shown(target)
+    error: errors.APIError
+    if isinstance(exc, TooLarge):
+        error = too_large(method, url, exc.limit)
+    elif isinstance(exc, Undecodable):
+        error = undecodable(method, url, status, exc.reason, redactor)
+    elif isinstance(exc, StaleConnection):
+        error = stale_failure(method, url)
+    else:  # aiohttp's errors and OSError (TimeoutError among them)
+        error = connection_failure(
+            exc, method, url, redactor, proxy=exchange.proxy, timeout=exchange.timeout
         )
+    if method == exchange.method:
+        return error
+    return answered_then(error, exchange.method, exchange.url)
 
 
-def _too_large(exchange: Exchange, limit: int) -> errors.ResponseTooLargeError:
-    return errors.ResponseTooLargeError(
-        f"{exchange.method} {path_of(exchange.url)}: the response is larger than "
-        f"max_response_size ({limit:,} bytes); the rest was not read",
-        method=exchange.method,
-        url=exchange.url,
-        limit=limit,
-    )
-
-
-def _undecodable(
-    exchange: Exchange, status: int, reason: str, redactor: Redactor
-) -> errors.ResponseValidationError:
-    """The error of a 2xx whose body cannot be decoded; a write's says it was answered."""
-    method = exchange.method
-    answered = "" if method in ("GET", "HEAD") else f" answered {status}, so it was done;"
-    return errors.ResponseValidationError(
-        f"{method} {path_of(exchange.url)}:{answered} could not decode the response: "
-        + redactor.text(reason),
-        method=method,
-        url=exchange.url,
-    )
+def _shown(target: URL) -> str:
+    """A followed URL as errors name it: without its query string."""
+    return str(target.with_query(None))
 
 
 def _redirect(response: aiohttp.ClientResponse, method: str) -> tuple[str, URL] | None:

@@ -1,5 +1,6 @@
 """A failed request in words a user can act on: a non-2xx status as its typed error, a
-broken connection as where and why, with every secret cut out of the details.
+broken connection as where and why, with every secret cut out of the details. Every
+error an attempt ends in is built here; ``retry`` decides what to do about it.
 """
 
 from __future__ import annotations
@@ -13,16 +14,21 @@ from yarl import URL
 
 from virtnum import _errors as errors
 from virtnum._http.redact import Redactor, masked
-from virtnum._http.retry import parse_retry_after
+from virtnum._http.retry_after import parse_retry_after
 
 __all__ = [
+    "STALE_CONNECTION",
     "TLS_FAILURE",
+    "answered_then",
     "connection_failure",
     "deadline_passed",
     "describe",
     "path_of",
     "request_id_of",
+    "stale_failure",
     "status_error",
+    "too_large",
+    "undecodable",
     "unknown_outcome",
 ]
 
@@ -81,6 +87,7 @@ def status_error(
 
 
 TLS_FAILURE = "TLS/certificate failure"
+STALE_CONNECTION = "the pooled connection held an answer to no request"
 
 
 def describe(exc: BaseException, url: str, proxy: str | None = None) -> tuple[str, str, str]:
@@ -183,6 +190,51 @@ def deadline_passed(method: str, url: str, deadline: float, attempt: int) -> err
         method=method,
         url=url,
     )
+
+
+def stale_failure(method: str, url: str) -> errors.APIConnectionError:
+    """The error of an attempt whose connection was discarded before it was written to
+    (see ``stale``)."""
+    return errors.APIConnectionError(
+        f"{method} {path_of(url)}: connection failed: {STALE_CONNECTION}; "
+        "it was closed and the request was not sent",
+        method=method,
+        url=url,
+        reason=STALE_CONNECTION,
+        request_sent=False,
+    )
+
+
+def too_large(method: str, url: str, limit: int) -> errors.ResponseTooLargeError:
+    return errors.ResponseTooLargeError(
+        f"{method} {path_of(url)}: the response is larger than "
+        f"max_response_size ({limit:,} bytes); the rest was not read",
+        method=method,
+        url=url,
+        limit=limit,
+    )
+
+
+def undecodable(
+    method: str, url: str, status: int, reason: str, redactor: Redactor
+) -> errors.ResponseValidationError:
+    """The error of a 2xx whose body cannot be decoded; a write's says it was answered."""
+    answered = "" if method in ("GET", "HEAD") else f" answered {status}, so it was done;"
+    return errors.ResponseValidationError(
+        f"{method} {path_of(url)}:{answered} could not decode the response: "
+        + redactor.text(reason),
+        method=method,
+        url=url,
+    )
+
+
+def answered_then(error: errors.APIError, method: str, url: str) -> errors.APIError:
+    """``error`` of the GET that a write's ``303 See Other`` pointed to, saying first that
+    the write (``method`` ``url``) was done; it keeps the GET's own method and URL."""
+    done = f"{method} {path_of(url)} was answered 303 See Other, so it was done"
+    error.message = f"{done}; then {error.message}"
+    error.args = (error.message,)
+    return error
 
 
 class _TimedOutUnknown(errors.OutcomeUnknownError, errors.APITimeoutError):

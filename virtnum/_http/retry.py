@@ -1,19 +1,23 @@
-"""The retry policy as pure functions: whether to retry, and how long to wait first.
+"""The retry policy as pure functions: what a failure means, whether to retry, how long
+to wait first.
 
-``next_step`` is the one decision the request loop asks after a failed attempt; it
-needs no network, so every rule (backoff, Retry-After and its cap, overload pauses,
-the lost DELETE answer, what retrying cannot help) is tested on plain values.
+``failure_of`` reads what the decision needs from the error an attempt ended in, and
+``next_step`` is the one decision the request loop asks after a failed attempt; neither
+needs the network, so every rule (backoff, Retry-After and its cap, overload pauses,
+the lost DELETE answer, a write answered by a 303, what retrying cannot help) is tested
+on plain values.
 """
 
 from __future__ import annotations
 
-import datetime
-import email.utils
 import enum
 import random
 from collections.abc import Callable
 
 import attrs
+
+from virtnum import _errors as errors
+from virtnum._http.failures import STALE_CONNECTION, TLS_FAILURE
 
 __all__ = [
     "MAX_OVERLOAD_RETRIES",
@@ -24,12 +28,9 @@ __all__ = [
     "Stop",
     "Tries",
     "backoff_delay",
-    "is_retryable",
+    "failure_of",
     "next_step",
-    "outcome_unknown",
     "overload_delay",
-    "parse_retry_after",
-    "should_retry",
 ]
 
 #: Statuses worth another try: timeouts, conflicts, throttling and gateway failures.
@@ -43,67 +44,11 @@ BACKOFF_CAP = 8.0
 MAX_OVERLOAD_RETRIES = 8
 
 
-def is_retryable(
-    method: str,
-    status: int | None,
-    *,
-    answer_lost: bool = True,
-    retry_non_idempotent: bool = False,
-) -> bool:
-    """Whether a failure of this kind deserves another try at all, attempts aside: a
-    POST only with the caller's consent, or when it provably never left (no answer, and
-    none lost)."""
-    if method.upper() not in _IDEMPOTENT and not retry_non_idempotent:
-        return status is None and not answer_lost
-    return status is None or status in RETRYABLE_STATUSES
-
-
-def should_retry(
-    method: str,
-    status: int | None,
-    *,
-    attempt: int,
-    max_retries: int,
-    retry_non_idempotent: bool = False,
-    answer_lost: bool = True,
-) -> bool:
-    """Whether attempt number ``attempt`` (1-based) that failed deserves another try.
-
-    ``status`` is None when no response came (connection error or timeout);
-    ``answer_lost`` then unless the request provably never left.
-    """
-    if attempt > max_retries:
-        return False
-    return is_retryable(
-        method, status, answer_lost=answer_lost, retry_non_idempotent=retry_non_idempotent
-    )
-
-
 def overload_delay(overloads: int, *, rng: Callable[[], float] = random.random) -> float:
     """The short pause before resending after the ``overloads``-th "too many at once" 429
     (the overload limit, not the pause, is what relieves the server), with jitter."""
     base: float = 0.025 * 2.0 ** min(overloads - 1, 10)
     return min(base, 0.5) * (0.5 + rng() / 2)
-
-
-def parse_retry_after(value: str | None, *, now: float) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (seconds or an HTTP date), or None."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-            if when.tzinfo is None:  # asctime dates carry no zone; HTTP dates are UTC
-                when = when.replace(tzinfo=datetime.UTC)
-            seconds = when.timestamp() - now
-        except (TypeError, ValueError, IndexError, OverflowError):  # fields out of range
-            return None
-    if seconds != seconds or seconds in (float("inf"), float("-inf")):
-        return None
-    return max(0.0, seconds)
 
 
 def backoff_delay(
@@ -143,7 +88,9 @@ class Failure:
     have left (and been applied), False when it provably never did; ``hopeless`` when
     retrying cannot help (body over the size cap, TLS); ``stale`` when the request was
     not sent because its pooled connection held an answer to no request (a fresh
-    connection is the cure, so it is resent at once).
+    connection is the cure, so it is resent at once); ``answered`` when the call's
+    write was answered with a 303 and what failed is the GET it pointed to (the write
+    was done: resending it would do it again).
     """
 
     status: int | None
@@ -152,6 +99,27 @@ class Failure:
     answer_lost: bool = False
     hopeless: bool = False
     stale: bool = False
+    answered: bool = False
+
+
+def failure_of(
+    error: errors.APIError, *, overloaded: bool = False, answered: bool = False
+) -> Failure:
+    """What the decision needs to know of the error a failed attempt ended in
+    (``overloaded``: a 429 without Retry-After; ``answered``: see ``Failure``)."""
+    if isinstance(error, errors.APIStatusError):
+        return Failure(
+            error.status, retry_after=error.retry_after, overloaded=overloaded, answered=answered
+        )
+    if not isinstance(error, errors.APIConnectionError):  # too large, or undecodable
+        return Failure(None, hopeless=True, answered=answered)
+    return Failure(
+        None,
+        answer_lost=error.request_sent,
+        hopeless=error.reason == TLS_FAILURE,
+        stale=error.reason == STALE_CONNECTION,
+        answered=answered,
+    )
 
 
 @attrs.frozen
@@ -184,22 +152,6 @@ class Retry:
     tries: Tries
 
 
-def outcome_unknown(method: str, failure: Failure, tries: Tries) -> bool:
-    """Whether a failed write may have been applied with no way to tell: an answer to it
-    was lost (on this attempt, or an earlier one) and the last attempt settles nothing:
-    no answer, a 429 or 5xx, or a DELETE's 404 (probably deleted by the lost attempt)."""
-    if method.upper() in _READS:
-        return False
-    if failure.answer_lost:
-        return True
-    if not tries.answer_lost:
-        return False
-    status = failure.status
-    if status is None or status == 429 or status >= 500:
-        return True
-    return method.upper() == "DELETE" and status == 404
-
-
 def next_step(
     method: str,
     failure: Failure,
@@ -212,41 +164,57 @@ def next_step(
     """What to do after the failed attempt ``tries.attempts``: retry after a delay, or
     stop. With ``time_left`` (seconds to the call's deadline), a pause that would end
     past it is not taken."""
-    step = _next_step(method, failure, tries, policy, rng)
+    unknown = _outcome_unknown(method, failure, tries)
+    step: Retry | Stop = Stop.GIVE_UP
+    # a resent DELETE that finds nothing has its answer: the first attempt's, lost
+    found_deleted = method == "DELETE" and tries.answer_lost and failure.status == 404
+    if not (failure.answered or failure.hopeless or found_deleted):
+        step = _retry(method, failure, tries, policy, rng)
     if isinstance(step, Retry) and time_left is not None and step.delay >= time_left:
-        return Stop.GIVE_UP
-    if step is Stop.GIVE_UP and outcome_unknown(method, failure, tries):
-        return Stop.OUTCOME_UNKNOWN
-    return step
+        step = Stop.GIVE_UP
+    return Stop.OUTCOME_UNKNOWN if step is Stop.GIVE_UP and unknown else step
 
 
-def _next_step(
+def _outcome_unknown(method: str, failure: Failure, tries: Tries) -> bool:
+    """Whether a failed write may have been applied with no way to tell: an answer to it
+    was lost (on this attempt, or an earlier one) and the last attempt settles nothing:
+    no answer, a 429 or 5xx, or a DELETE's 404 (probably deleted by the lost attempt).
+    Not a write answered by a 303: that one was done."""
+    if failure.answered or method.upper() in _READS:
+        return False
+    if failure.answer_lost:
+        return True
+    if not tries.answer_lost:
+        return False
+    status = failure.status
+    if status is None or status == 429 or status >= 500:
+        return True
+    return method.upper() == "DELETE" and status == 404
+
+
+def _retryable(method: str, failure: Failure, policy: RetryPolicy) -> bool:
+    """Whether a failure of this kind deserves another try at all, attempts aside: a
+    POST only with the caller's consent, or when it provably never left (no answer, and
+    none lost)."""
+    status = failure.status
+    if method.upper() not in _IDEMPOTENT and not policy.retry_non_idempotent:
+        return status is None and not failure.answer_lost
+    return status is None or status in RETRYABLE_STATUSES
+
+
+def _retry(
     method: str, failure: Failure, tries: Tries, policy: RetryPolicy, rng: Callable[[], float]
 ) -> Retry | Stop:
-    if method == "DELETE" and tries.answer_lost and failure.status == 404:
-        return Stop.GIVE_UP  # the lost attempt probably deleted it: resending settles nothing
-    if failure.hopeless:
+    """The step for a failure retrying might help, the deadline aside."""
+    if not _retryable(method, failure, policy):
         return Stop.GIVE_UP
     tries = attrs.evolve(tries, answer_lost=tries.answer_lost or failure.answer_lost)
-    retryable = is_retryable(
-        method,
-        failure.status,
-        answer_lost=failure.answer_lost,
-        retry_non_idempotent=policy.retry_non_idempotent,
-    )
     # max_retries=0 still means one attempt, overload or not
     overload_room = policy.max_retries > 0 and tries.overloads < MAX_OVERLOAD_RETRIES
-    if failure.overloaded and overload_room and retryable:
+    if failure.overloaded and overload_room:
         tries = attrs.evolve(tries, overloads=tries.overloads + 1, charged=tries.charged - 1)
         return Retry(overload_delay(tries.overloads, rng=rng), tries)
-    if not should_retry(
-        method,
-        failure.status,
-        attempt=tries.charged,
-        max_retries=policy.max_retries,
-        retry_non_idempotent=policy.retry_non_idempotent,
-        answer_lost=failure.answer_lost,
-    ):
+    if tries.charged > policy.max_retries:
         return Stop.GIVE_UP
     if failure.retry_after is not None and failure.retry_after > policy.retry_after_cap:
         return Stop.GIVE_UP

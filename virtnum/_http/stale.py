@@ -21,18 +21,9 @@ import aiohttp
 from aiohttp.client_proto import ResponseHandler
 from aiohttp.connector import Connection
 
-from virtnum import _errors as errors
-from virtnum._http.failures import path_of
+from virtnum._http.failures import STALE_CONNECTION
 
-__all__ = [
-    "STALE_CONNECTION",
-    "GuardedRequest",
-    "GuardedResponse",
-    "StaleConnection",
-    "stale_failure",
-]
-
-STALE_CONNECTION = "the pooled connection held an answer to no request"
+__all__ = ["GuardedRequest", "GuardedResponse", "StaleConnection"]
 
 
 class StaleConnection(aiohttp.ClientConnectionError):
@@ -61,15 +52,3 @@ class GuardedResponse(aiohttp.ClientResponse):
     def start(self, connection: Connection) -> Coroutine[Any, Any, aiohttp.ClientResponse]:
         self.carrier = connection.protocol
         return super().start(connection)
-
-
-def stale_failure(method: str, url: str) -> errors.APIConnectionError:
-    """The error of an attempt whose connection was discarded before it was written to."""
-    return errors.APIConnectionError(
-        f"{method} {path_of(url)}: connection failed: {STALE_CONNECTION}; "
-        "it was closed and the request was not sent",
-        method=method,
-        url=url,
-        reason=STALE_CONNECTION,
-        request_sent=False,
-    )

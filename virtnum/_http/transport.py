@@ -2,8 +2,10 @@
 
 The transport returns the body bytes of a success (a ``Payload``) and knows nothing of
 models (``_decode`` turns them into models). Each step lives in a module of its own:
-``exchange`` sends, ``failures`` names what went wrong, ``retry`` decides, ``hooks`` and
-``_logs`` observe; the loop here only wires them together.
+``exchange`` sends, ``failures`` names what went wrong, ``retry`` decides, ``observers``
+watch; the loop here only wires them together. Every call, the plainest included, goes
+through the one loop: a concern that is off is absent (no observer, no deadline), so it
+costs nothing there.
 """
 
 from __future__ import annotations
@@ -22,21 +24,19 @@ from virtnum import _errors as errors
 from virtnum._http.config import TransportConfig
 from virtnum._http.exchange import Exchange, Outcome, Response, send
 from virtnum._http.failures import (
-    TLS_FAILURE,
+    answered_then,
     deadline_passed,
     path_of,
-    request_id_of,
     status_error,
     unknown_outcome,
 )
-from virtnum._http.hooks import RequestEvent, ResponseEvent
+from virtnum._http.observers import Observer, observers_for
 from virtnum._http.payload import Payload
 from virtnum._http.proxy import EnvProxies
 from virtnum._http.redact import Redactor
-from virtnum._http.retry import Failure, RetryPolicy, Stop, Tries, next_step, outcome_unknown
+from virtnum._http.retry import Retry, RetryPolicy, Stop, Tries, failure_of, next_step
 from virtnum._http.shared import Shared, headers_for
-from virtnum._http.stale import STALE_CONNECTION
-from virtnum._logs import logger, shown_url
+from virtnum._logs import logger
 
 __all__ = ["Transport", "TransportConfig"]
 
@@ -67,12 +67,11 @@ class Transport:
         self._timeout = config.client_timeout
         self._origin = URL(config.base_url)
         self._prefix = self._origin.raw_path.rstrip("/")
-        self._hooks = config.hooks
         self._policy = RetryPolicy(
             config.max_retries, config.longest_retry_after, config.retry_post
         )
-        hooks = self._hooks
-        self._lean = not (hooks.on_request or hooks.on_response or config.deadline)
+        self._observers = observers_for(config.hooks, self._redactor, debug=False)
+        self._observers_debug = observers_for(config.hooks, self._redactor, debug=True)
 
     def copy(self, config: TransportConfig) -> Transport:
         """A transport with other settings over the same session (it does not own it)."""
@@ -114,42 +113,40 @@ class Transport:
         body: Mapping[str, Any] | None = None,
         redact: Sequence[str] = (),
     ) -> Payload:
-        """Send one API call, retrying what is safe to retry; return the success's body."""
+        """Send one API call, retrying what is safe to retry; return the success's body.
+
+        Each attempt: the observers told it starts, the attempt (under the call's
+        deadline, if it has one), the decision on a failure, the observers told how it
+        ended, then the answer, the error, or a pause and the next attempt."""
         exchange = self._exchange(method, path, params, body)
         began = time.monotonic()
-        first: Outcome | None = None
-        if self._lean and not logger.isEnabledFor(logging.DEBUG):
-            # nothing to observe: the common success costs one attempt and nothing more
-            first = await self._attempt(exchange)
-            if type(first) is Response and 200 <= first.status < 300:
-                return self._payload(exchange, first, _FIRST_TRY, began, redact)
-        return await self._retrying(exchange, began, redact, first)
-
-    async def _retrying(
-        self, exchange: Exchange, began: float, redact: Sequence[str], first: Outcome | None
-    ) -> Payload:
-        """The loop: attempt, observe, ask ``next_step``, wait; ``first`` is an attempt
-        already made (unobserved, since there was nothing to observe)."""
-        policy = self._policy
-        ends = None if self.config.deadline is None else began + self.config.deadline
+        deadline = self.config.deadline
+        ends = None if deadline is None else began + deadline
+        debug = logger.isEnabledFor(logging.DEBUG)  # the level may change while a client lives
+        observers = self._observers_debug if debug else self._observers
         tries = _FIRST_TRY
-        if first is not None:
-            outcome, failed = first, self._failed(exchange, first, tries, redact)
-        else:
-            outcome, failed = await self._observed(exchange, tries, redact, ends)
-        while failed is not None:
-            error, failure = failed
-            left = None if ends is None else ends - time.monotonic()
-            step = next_step(exchange.method, failure, tries, policy, time_left=left)
-            error.attempts = tries.attempts
+        while True:
+            attempt = tries.attempts
+            for observer in observers:
+                await observer.started(exchange, attempt)
+            started = time.monotonic() if observers else 0.0
+            if ends is None:
+                outcome = await self._attempt(exchange)
+            else:
+                outcome = await self._attempt_until(exchange, ends, attempt)
+            if type(outcome) is Response and 200 <= outcome.status < 300:
+                if observers:
+                    await _ended(observers, exchange, attempt, outcome, None, started, redact)
+                return self._payload(exchange, outcome, tries, began, redact)
+            error, step = self._failed(exchange, outcome, tries, ends, redact)
+            if observers:
+                await _ended(observers, exchange, attempt, outcome, error, started, redact)
+            error.attempts = attempt
             if isinstance(step, Stop):
                 raise error
-            _log_retry(exchange, error, step.tries, policy, step.delay)
+            _log_retry(exchange, error, step.tries, self._policy, step.delay)
             await Transport.sleep(step.delay)
             tries = step.tries.begin()
-            outcome, failed = await self._observed(exchange, tries, redact, ends)
-        assert isinstance(outcome, Response)
-        return self._payload(exchange, outcome, tries, began, redact)
 
     def _exchange(
         self,
@@ -159,7 +156,7 @@ class Transport:
         body: Mapping[str, Any] | None,
     ) -> Exchange:
         config = self.config
-        # the SDK's own paths, already URL-safe: no parse, no quoting (a third of the cost)
+        # the SDK's own paths, already URL-safe: no parse, no quoting
         target = self._origin.with_path(self._prefix + path, encoded=True)
         proxy = config.proxy or (self._proxies.for_url(target) if self._proxies else None)
         return Exchange(
@@ -175,57 +172,44 @@ class Transport:
             follow_redirects=config.follow_redirects,
         )
 
-    async def _observed(
-        self, exchange: Exchange, tries: Tries, redact: Sequence[str], ends: float | None
-    ) -> tuple[Outcome, tuple[errors.APIError, Failure] | None]:
-        """One attempt with its hooks and its DEBUG line; the error it ended in and what
-        the retry decision needs to know of it, if it failed."""
-        method, hooks = exchange.method, self._hooks
-        if hooks.on_request:
-            await hooks.request(RequestEvent(method, path_of(exchange.url), tries.attempts))
-        started = time.monotonic()
-        if ends is None:
-            outcome = await self._attempt(exchange)
-        else:
-            outcome = await self._attempt_until(exchange, ends, tries.attempts)
-        elapsed = time.monotonic() - started
-        failed = self._failed(exchange, outcome, tries, redact)
-        error = None if failed is None else failed[0]
-        if logger.isEnabledFor(logging.DEBUG):
-            shown = outcome.status if isinstance(outcome, Response) else type(outcome).__name__
-            logger.debug(
-                "%s %s -> %s attempt=%d elapsed=%.1fms",
-                *(method, shown_url(exchange.url, exchange.params), shown, tries.attempts),
-                elapsed * 1000,
-            )
-        if hooks.on_response:
-            event = self._event(exchange, outcome, error, tries.attempts, elapsed, redact)
-            await hooks.response(event)
-        return outcome, failed
-
     def _failed(
-        self, exchange: Exchange, outcome: Outcome, tries: Tries, redact: Sequence[str]
-    ) -> tuple[errors.APIError, Failure] | None:
-        """None for a success; else the typed error (a write's lost answer named as such)
-        and what the retry decision needs to know of it."""
-        if isinstance(outcome, errors.APIError):
-            error = outcome
-        elif outcome.ok:
-            return None
+        self,
+        exchange: Exchange,
+        outcome: Outcome,
+        tries: Tries,
+        ends: float | None,
+        redact: Sequence[str],
+    ) -> tuple[errors.APIError, Retry | Stop]:
+        """A failed attempt's typed error and what to do next (``retry.next_step``); a
+        write whose outcome that leaves unknown gets the error that says so."""
+        method = exchange.method
+        if isinstance(outcome, Response):
+            error = self._status_error(exchange, outcome, redact)
         else:
-            error = status_error(
-                exchange.method,
-                exchange.url,
-                outcome.status,
-                outcome.headers,
-                outcome.body,
-                self._redactor,
-                redact,
-            )
-        failure = _failure(outcome, error)
-        if outcome_unknown(exchange.method, failure, tries):
+            error = outcome
+        failure = failure_of(
+            error,
+            overloaded=isinstance(outcome, Response) and outcome.overloaded,
+            # labelled with another method: the GET a write's 303 pointed to
+            answered=error.method != method,
+        )
+        left = None if ends is None else ends - time.monotonic()
+        step = next_step(method, failure, tries, self._policy, time_left=left)
+        if step is Stop.OUTCOME_UNKNOWN:
             error = unknown_outcome(error)
-        return error, failure
+        return error, step
+
+    def _status_error(
+        self, exchange: Exchange, response: Response, redact: Sequence[str]
+    ) -> errors.APIError:
+        """The error of a non-2xx answer; after a write's 303, the GET's, saying that the
+        write was done."""
+        followed = response.followed
+        method, url = (exchange.method, exchange.url) if followed is None else ("GET", followed)
+        error = status_error(
+            method, url, response.status, response.headers, response.body, self._redactor, redact
+        )
+        return error if followed is None else answered_then(error, exchange.method, exchange.url)
 
     async def _attempt_until(self, exchange: Exchange, ends: float, attempt: int) -> Outcome:
         """An attempt that the call's deadline cuts short, waits for the limits included."""
@@ -257,29 +241,6 @@ class Transport:
                 succeeded=answer is not None and answer.status < 400,
             )
 
-    def _event(
-        self,
-        exchange: Exchange,
-        outcome: Outcome,
-        error: errors.APIError | None,
-        attempt: int,
-        elapsed: float,
-        redact: Sequence[str],
-    ) -> ResponseEvent:
-        """The ``on_response`` record of an attempt (no query string, secrets cut out)."""
-        status = outcome.status if isinstance(outcome, Response) else None
-        if isinstance(error, errors.APIStatusError):
-            request_id = error.request_id  # already redacted
-        elif error is None and isinstance(outcome, Response):
-            request_id = request_id_of(outcome.headers, self._redactor.forms(redact))
-        else:
-            request_id = None
-        error_name = None if error is None else type(error).__name__
-        path = path_of(exchange.url)
-        return ResponseEvent(
-            exchange.method, path, attempt, status, elapsed, request_id, error_name
-        )
-
     def _payload(
         self,
         exchange: Exchange,
@@ -301,21 +262,19 @@ class Transport:
         )
 
 
-def _failure(outcome: Outcome, error: errors.APIError) -> Failure:
-    """What the retry decision needs to know of a failed attempt."""
-    if isinstance(outcome, Response):
-        return Failure(
-            outcome.status,
-            retry_after=getattr(error, "retry_after", None),
-            overloaded=outcome.overloaded,
-        )
-    # too large, undecodable (the only ResponseValidationError an attempt gives), or TLS
-    hopeless = isinstance(error, errors.ResponseTooLargeError | errors.ResponseValidationError) or (
-        isinstance(error, errors.APIConnectionError) and error.reason == TLS_FAILURE
-    )
-    lost = isinstance(error, errors.APIConnectionError) and error.request_sent
-    stale = isinstance(error, errors.APIConnectionError) and error.reason == STALE_CONNECTION
-    return Failure(None, answer_lost=lost, hopeless=hopeless, stale=stale)
+async def _ended(
+    observers: tuple[Observer, ...],
+    exchange: Exchange,
+    attempt: int,
+    outcome: Outcome,
+    error: errors.APIError | None,
+    started: float,
+    redact: Sequence[str],
+) -> None:
+    """Tell each observer how the attempt begun at ``started`` ended."""
+    elapsed = time.monotonic() - started
+    for observer in observers:
+        await observer.ended(exchange, attempt, outcome, error, elapsed, redact)
 
 
 def _log_retry(

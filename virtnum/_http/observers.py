@@ -1,0 +1,109 @@
+"""What watches the attempts of a call: the DEBUG line and the request hooks.
+
+A client holds only the observers that are on (``observers_for``), so a call that
+nothing watches loops over an empty tuple: no clock read, no record built. A new kind
+of observer is one more class here, added to that tuple; the request loop stays as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from virtnum import _errors as errors
+from virtnum._http.exchange import Exchange, Outcome, Response
+from virtnum._http.failures import path_of, request_id_of
+from virtnum._http.hooks import Hooks, RequestEvent, ResponseEvent
+from virtnum._http.redact import Redactor
+from virtnum._logs import logger, shown_url
+
+__all__ = ["DebugLine", "HookCalls", "Observer", "observers_for"]
+
+
+class Observer(Protocol):
+    """Told of each attempt as it starts and as it ends."""
+
+    async def started(self, exchange: Exchange, attempt: int) -> None: ...
+
+    async def ended(
+        self,
+        exchange: Exchange,
+        attempt: int,
+        outcome: Outcome,
+        error: errors.APIError | None,
+        elapsed: float,
+        redact: Sequence[str],
+    ) -> None:
+        """``error``: what the attempt became (None on success), as the caller sees it."""
+
+
+class DebugLine:
+    """One DEBUG line per attempt: method, URL, status or error class, time taken."""
+
+    async def started(self, exchange: Exchange, attempt: int) -> None:
+        pass
+
+    async def ended(
+        self,
+        exchange: Exchange,
+        attempt: int,
+        outcome: Outcome,
+        error: errors.APIError | None,
+        elapsed: float,
+        redact: Sequence[str],
+    ) -> None:
+        shown = outcome.status if isinstance(outcome, Response) else type(outcome).__name__
+        logger.debug(
+            "%s %s -> %s attempt=%d elapsed=%.1fms",
+            *(exchange.method, shown_url(exchange.url, exchange.params), shown, attempt),
+            elapsed * 1000,
+        )
+
+
+class HookCalls:
+    """The client's ``on_request``/``on_response`` hooks, each given its small record
+    (no query string, secrets cut out)."""
+
+    def __init__(self, hooks: Hooks, redactor: Redactor) -> None:
+        self._hooks = hooks
+        self._redactor = redactor
+
+    async def started(self, exchange: Exchange, attempt: int) -> None:
+        if self._hooks.on_request:
+            await self._hooks.request(RequestEvent(exchange.method, path_of(exchange.url), attempt))
+
+    async def ended(
+        self,
+        exchange: Exchange,
+        attempt: int,
+        outcome: Outcome,
+        error: errors.APIError | None,
+        elapsed: float,
+        redact: Sequence[str],
+    ) -> None:
+        if not self._hooks.on_response:
+            return
+        status = outcome.status if isinstance(outcome, Response) else None
+        if isinstance(error, errors.APIStatusError):
+            request_id = error.request_id  # already redacted
+        elif error is None and isinstance(outcome, Response):
+            request_id = request_id_of(outcome.headers, self._redactor.forms(redact))
+        else:
+            request_id = None
+        error_name = None if error is None else type(error).__name__
+        event = ResponseEvent(
+            exchange.method, path_of(exchange.url), attempt, status, elapsed, request_id, error_name
+        )
+        await self._hooks.response(event)
+
+
+_DEBUG_LINE = DebugLine()
+
+
+def observers_for(hooks: Hooks, redactor: Redactor, *, debug: bool) -> tuple[Observer, ...]:
+    """The observers that are on: the DEBUG line when ``debug``, the hooks when any is
+    set; an empty tuple when nothing watches."""
+    on: list[Observer] = [_DEBUG_LINE] if debug else []
+    if hooks.on_request or hooks.on_response:
+        on.append(HookCalls(hooks, redactor))
+    return tuple(on)
