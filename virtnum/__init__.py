@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from virtnum._client import AsyncClient
     from virtnum._decode.unstructure import to_dict
     from virtnum._http.hooks import RequestEvent, ResponseEvent
-    from virtnum._http.redact import redact
+    from virtnum._redact import redact
     from virtnum._sync import Client
     from virtnum._types import NOT_GIVEN
     from virtnum.filters import Filter
@@ -67,7 +67,7 @@ _LAZY = {
     "State": "virtnum.models",
     "VirtualNumber": "virtnum.models",
     "check_update": "virtnum.resources._bodies",
-    "redact": "virtnum._http.redact",
+    "redact": "virtnum._redact",
     "to_dict": "virtnum._decode.unstructure",
 }
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from virtnum._http.redact import masked
+from virtnum._redact import masked
 
 if TYPE_CHECKING:
     from virtnum.models import VirtualNumber

@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from virtnum._http.redact import masked
+from virtnum._redact import masked
 
 __all__ = ["LOG_ENV", "logger", "setup_from_env", "shown_url"]
 

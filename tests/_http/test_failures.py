@@ -12,7 +12,7 @@ from yarl import URL
 
 from virtnum import APIConnectionError, APITimeoutError, AsyncClient
 from virtnum._http.failures import connection_failure, request_id_of
-from virtnum._http.redact import Redactor, secret_forms
+from virtnum._redact import Redactor, secret_forms
 
 from .._secrets import refusing_port
 

@@ -13,7 +13,7 @@ from virtnum._http import transport
 from virtnum._http.exchange import Exchange, Outcome, Response
 from virtnum._http.hooks import Hooks
 from virtnum._http.observers import DebugLine, HookCalls, Observer, observers_for
-from virtnum._http.redact import Redactor
+from virtnum._redact import Redactor
 from virtnum.testing import FakeServer
 
 from .._support import TOKEN

@@ -34,9 +34,9 @@ from virtnum._http.failures import (
     undecodable,
 )
 from virtnum._http.reads import smaller_reads
-from virtnum._http.redact import Redactor
 from virtnum._http.redirects import same_origin_target
 from virtnum._http.stale import StaleConnection
+from virtnum._redact import Redactor
 
 __all__ = ["Exchange", "Outcome", "Response", "send"]
 

@@ -13,8 +13,8 @@ import aiohttp
 from yarl import URL
 
 from virtnum import _errors as errors
-from virtnum._http.redact import Redactor, masked
 from virtnum._http.retry_after import parse_retry_after
+from virtnum._redact import Redactor, masked
 
 __all__ = [
     "STALE_CONNECTION",

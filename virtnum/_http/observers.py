@@ -14,8 +14,8 @@ from virtnum import _errors as errors
 from virtnum._http.exchange import Exchange, Outcome, Response
 from virtnum._http.failures import path_of, request_id_of
 from virtnum._http.hooks import Hooks, RequestEvent, ResponseEvent
-from virtnum._http.redact import Redactor
 from virtnum._logs import logger, shown_url
+from virtnum._redact import Redactor
 
 __all__ = ["DebugLine", "HookCalls", "Observer", "observers_for"]
 

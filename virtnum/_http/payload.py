@@ -14,7 +14,7 @@ from aiohttp.client_proto import ResponseHandler
 from yarl import URL
 
 from virtnum._http.failures import request_id_of
-from virtnum._http.redact import snippet
+from virtnum._redact import snippet
 
 __all__ = ["Payload"]
 

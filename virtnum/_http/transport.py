@@ -33,10 +33,10 @@ from virtnum._http.failures import (
 from virtnum._http.observers import Observer, observers_for
 from virtnum._http.payload import Payload
 from virtnum._http.proxy import EnvProxies
-from virtnum._http.redact import Redactor
 from virtnum._http.retry import Retry, RetryPolicy, Stop, Tries, failure_of, next_step
 from virtnum._http.shared import Shared, headers_for
 from virtnum._logs import logger
+from virtnum._redact import Redactor
 
 __all__ = ["Transport", "TransportConfig"]
 

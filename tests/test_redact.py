@@ -10,9 +10,9 @@ from urllib.parse import quote
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from virtnum._http.redact import Redactor, masked, proxy_secrets, secret_forms, snippet
+from virtnum._redact import Redactor, masked, proxy_secrets, secret_forms, snippet
 
-from .._secrets import NASTY
+from ._secrets import NASTY
 
 SECRET = "p@ss:w/rd é€\"'<>#%2F-Q7"
 
