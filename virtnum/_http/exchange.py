@@ -33,7 +33,7 @@ from virtnum._http.failures import (
     too_large,
     undecodable,
 )
-from virtnum._http.reads import smaller_reads
+from virtnum._http.internals import smaller_reads
 from virtnum._http.redirects import same_origin_target
 from virtnum._http.stale import StaleConnection
 from virtnum._redact import Redactor

@@ -19,7 +19,7 @@ from collections.abc import AsyncGenerator, Callable
 import aiohttp
 
 from virtnum._errors import VirtnumError
-from virtnum._http.dead_loop import close_connections
+from virtnum._http.internals import close_connections, loop_of
 
 __all__ = ["LoopSessions", "leave_to_owner"]
 
@@ -101,7 +101,7 @@ class LoopSessions:
         assert session is not None
         if session.closed:
             raise VirtnumError("the aiohttp session passed to the client is closed")
-        if session._loop is not loop:
+        if loop_of(session) not in (loop, None):
             raise VirtnumError(
                 "the aiohttp session passed to the client belongs to another event loop; "
                 "use the client on that loop, or let it make its own sessions"

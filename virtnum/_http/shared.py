@@ -11,6 +11,7 @@ import aiohttp
 from virtnum._http.body import ACCEPT_ENCODING
 from virtnum._http.config import TransportConfig
 from virtnum._http.connector import Connector
+from virtnum._http.internals import no_reconnect
 from virtnum._http.overload import AdaptiveLimit
 from virtnum._http.ratelimit import TokenBucket
 from virtnum._http.sessions import LoopSessions
@@ -43,10 +44,7 @@ def new_session(config: TransportConfig) -> aiohttp.ClientSession:
         request_class=GuardedRequest,
         response_class=GuardedResponse,
     )
-    # aiohttp resends an idempotent request by itself when a reused connection drops;
-    # the transport's retry loop does that instead, so every request sent is counted
-    if hasattr(session, "_retry_connection"):
-        session._retry_connection = False
+    no_reconnect(session)  # the retry loop resends, counted (see internals)
     return session
 
 

@@ -1,15 +1,25 @@
-"""Smaller socket reads: the SDK's connections read 64 KiB at a time, plain or TLS."""
+"""What `_http/internals.py` reads or sets of aiohttp's and asyncio's private state: each
+applies in the versions installed, and its absence does no harm."""
 
 from __future__ import annotations
 
+import asyncio
+import types
 from types import SimpleNamespace
 from typing import Any
 
+import aiohttp
 import pytest
 
 import virtnum._http.exchange as exchange
 from virtnum import AsyncClient
-from virtnum._http.reads import READ_SIZE, smaller_reads
+from virtnum._http.internals import (
+    READ_SIZE,
+    close_connections,
+    loop_of,
+    no_reconnect,
+    smaller_reads,
+)
 from virtnum.testing import FakeServer
 
 ASYNCIO_DEFAULT = 256 * 1024
@@ -73,3 +83,49 @@ async def test_the_clients_connections_read_64_kib_and_pages_still_decode(
     assert len(numbers) == 1500
     assert transports
     assert {t.max_size for t in transports} == {READ_SIZE}
+
+
+async def test_the_private_attributes_read_are_there() -> None:
+    connector = aiohttp.TCPConnector()
+    try:
+        assert isinstance(connector._conns, dict)
+        assert isinstance(connector._acquired, set)
+    finally:
+        await connector.close()
+    from asyncio.selector_events import _SelectorSocketTransport  # type: ignore[attr-defined]
+
+    assert callable(_SelectorSocketTransport._call_connection_lost)
+
+
+class _Placeholder:
+    """A protocol with no transport (aiohttp's placeholder while connecting)."""
+
+
+def test_their_absence_is_harmless() -> None:
+    bare = types.SimpleNamespace()
+    transport = types.SimpleNamespace(_ssl_protocol=types.SimpleNamespace())
+    odd = types.SimpleNamespace(
+        _conns={"key": [(types.SimpleNamespace(transport=transport), 0.0)]},
+        _acquired={_Placeholder()},
+    )
+    for connector in (None, bare, odd):
+        close_connections(connector)  # type: ignore[arg-type]
+
+
+async def test_aiohttps_own_resend_is_turned_off_on_the_sdks_sessions() -> None:
+    async with aiohttp.ClientSession() as session:
+        assert session._retry_connection is True  # the private name this turns off
+        no_reconnect(session)
+        assert session._retry_connection is False
+
+
+def test_without_aiohttps_resend_flag_nothing_is_set() -> None:
+    bare = types.SimpleNamespace()
+    no_reconnect(bare)  # type: ignore[arg-type]
+    assert vars(bare) == {}
+
+
+async def test_a_sessions_loop_is_read_and_unknown_without_the_attribute() -> None:
+    async with aiohttp.ClientSession() as session:
+        assert loop_of(session) is asyncio.get_running_loop()
+    assert loop_of(types.SimpleNamespace()) is None  # type: ignore[arg-type]
