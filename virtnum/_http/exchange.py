@@ -24,7 +24,7 @@ from aiohttp.client_proto import ResponseHandler
 from multidict import CIMultiDictProxy
 from yarl import URL
 
-from virtnum import _errors as errors
+import virtnum._errors as errors
 from virtnum._http.body import TooLarge, Undecodable, read_body
 from virtnum._http.failures import (
     answered_then,

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 import aiohttp
 from yarl import URL
 
-from virtnum import _errors as errors
+import virtnum._errors as errors
 from virtnum._http.retry_after import parse_retry_after
 from virtnum._redact import Redactor, masked
 

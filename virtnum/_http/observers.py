@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from virtnum import _errors as errors
+import virtnum._errors as errors
 from virtnum._http.exchange import Exchange, Outcome, Response
 from virtnum._http.failures import path_of, request_id_of
 from virtnum._http.hooks import Hooks, RequestEvent, ResponseEvent

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import attrs
 
-from virtnum import _errors as errors
+import virtnum._errors as errors
 from virtnum._http.failures import STALE_CONNECTION, TLS_FAILURE
 
 __all__ = [

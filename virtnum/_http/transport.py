@@ -20,7 +20,7 @@ import aiohttp
 import msgspec
 from yarl import URL
 
-from virtnum import _errors as errors
+import virtnum._errors as errors
 from virtnum._http.config import TransportConfig
 from virtnum._http.exchange import Exchange, Outcome, Response, send
 from virtnum._http.failures import (
