@@ -1,5 +1,5 @@
 """Blocking-client lifecycles real applications have: forks, temporary clients, closing
-from a callback; and option flags that must be booleans."""
+from a callback."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ import time
 
 import pytest
 
-from virtnum import AsyncClient, Client, VirtnumError
+from virtnum import Client, VirtnumError
 from virtnum.testing import FakeServer
 
-from ._support import TOKEN, user_env
+from .._support import TOKEN, user_env
 
 FORK = """
 import os, signal, sys
@@ -208,28 +208,6 @@ def test_close_from_an_on_progress_callback(threaded_server: FakeServer) -> None
     while threading.active_count() > before and time.monotonic() < deadline:
         time.sleep(0.01)
     assert threading.active_count() == before  # no thread left behind
-
-
-@pytest.mark.parametrize(
-    "flag", ["allow_insecure_http", "trust_env", "follow_redirects", "retry_post"]
-)
-@pytest.mark.parametrize("value", ["false", "true", 0, 1, None])
-def test_flags_take_only_booleans(flag: str, value: object) -> None:
-    with pytest.raises(TypeError, match=flag):
-        AsyncClient(TOKEN, base_url="https://example.invalid", **{flag: value})  # type: ignore[arg-type]
-
-
-def test_a_string_false_never_sends_the_token_in_clear_text() -> None:
-    with pytest.raises(TypeError):
-        AsyncClient(TOKEN, base_url="http://10.1.2.3", allow_insecure_http="false")  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="https"):
-        AsyncClient(TOKEN, base_url="http://10.1.2.3", allow_insecure_http=False)
-
-
-def test_with_options_refuses_a_non_boolean_flag() -> None:
-    client = AsyncClient(TOKEN, base_url="https://example.invalid")
-    with pytest.raises(TypeError, match="retry_post"):
-        client.with_options(retry_post="yes")  # type: ignore[arg-type]
 
 
 def test_a_closed_client_collected_inside_a_running_loop_starts_no_thread(

@@ -15,7 +15,7 @@ from virtnum import Client, NotFoundError, VirtnumError, VirtualNumber
 from virtnum._decode.structure import structure_one
 from virtnum.testing import FakeServer
 
-from ._support import TOKEN
+from .._support import TOKEN
 
 
 def portal_threads() -> list[threading.Thread]:
@@ -220,7 +220,7 @@ def test_closing_while_threads_wait_gives_each_a_virtnum_error() -> None:
     from virtnum.testing import FakeServer
     from virtnum.testing.pytest_plugin import serving_in_thread
 
-    from ._support import TOKEN
+    from .._support import TOKEN
 
     with serving_in_thread(FakeServer(20, token=TOKEN)) as server:
         server.faults.delay(5.0)
@@ -248,75 +248,3 @@ def test_closing_while_threads_wait_gives_each_a_virtnum_error() -> None:
         assert all(error.__context__ is None for error in errors if error is not None)
         with pytest.raises(VirtnumError, match="closed"):
             client.numbers.get(1)
-
-
-CTRL_C = """
-import asyncio, os, signal, sys, threading, time
-
-# Ctrl-C at its default, as in a terminal: the test run may ignore SIGINT (a background
-# job of a shell without job control does), and its children inherit that
-signal.signal(signal.SIGINT, signal.default_int_handler)
-
-from virtnum import Client
-from virtnum.testing import FakeServer
-from virtnum.testing.pytest_plugin import serving_in_thread
-
-inside_a_coroutine = sys.argv[1] == "inside a coroutine"  # a notebook cell, say
-
-
-def ctrl_c_once_stalled(server):
-    for _ in range(3000):  # bounded: the call reaches the server
-        if server.in_flight:
-            os.kill(os.getpid(), signal.SIGINT)
-            return
-        time.sleep(0.01)
-
-
-async def calling(call):
-    return call()
-
-
-def get(client, id):
-    call = lambda: client.numbers.get(id)
-    return asyncio.run(calling(call)) if inside_a_coroutine else call()
-
-
-with serving_in_thread(FakeServer(5, token="tok-ctrl-c")) as server:
-    server.faults.delay(30.0, count=1)
-    with Client("tok-ctrl-c", base_url=server.url) as client:
-        threading.Thread(target=ctrl_c_once_stalled, args=(server,)).start()
-        try:
-            get(client, 1)
-            print("not interrupted")
-        except KeyboardInterrupt:  # the server still stalls: the call did not complete
-            print("interrupted while stalled:", server.in_flight == 1)
-        print("then", get(client, 2).id)
-"""
-
-
-def _ctrl_c(where: str) -> list[str]:
-    import subprocess
-    import sys
-
-    from ._support import user_env
-
-    done = subprocess.run(
-        [sys.executable, "-c", CTRL_C, where],
-        env=user_env(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stderr == ""
-    return done.stdout.splitlines()
-
-
-def test_ctrl_c_cancels_the_call_in_flight_and_the_client_goes_on() -> None:
-    assert _ctrl_c("plain") == ["interrupted while stalled: True", "then 2"]
-
-
-def test_ctrl_c_interrupts_a_call_made_inside_a_coroutine() -> None:
-    """asyncio.run's Ctrl-C handler only cancels its main task, which is blocked in the
-    call: the call must take Ctrl-C over while it waits, as it does outside a loop."""
-    assert _ctrl_c("inside a coroutine") == ["interrupted while stalled: True", "then 2"]

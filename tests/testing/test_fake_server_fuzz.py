@@ -20,7 +20,7 @@ from yarl import URL
 from virtnum.testing import FakeServer
 from virtnum.testing._capacity import CAPACITY_PATH, synthetic_capacity
 
-from ._support import TOKEN
+from .._support import TOKEN
 
 PATH = "/numbers/virtual-number"
 NUMBERS = 12

@@ -7,9 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ._support import user_env
+from .._support import user_env
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parent.parent.parent
 
 USER_TESTS = """
 import pytest

@@ -24,7 +24,7 @@ from virtnum import (
 from virtnum.testing import FakeServer
 from virtnum.testing._capacity import synthetic_capacity
 
-from ._support import TOKEN
+from .._support import TOKEN
 
 CAPACITY_PATH = "/numbers/def-virtual-number-capacity"
 # The documents' own example of the capacity list.

@@ -17,7 +17,7 @@ from yarl import URL
 from virtnum import AsyncClient, Purpose
 from virtnum.testing import FakeServer
 
-from ._support import TOKEN
+from .._support import TOKEN
 
 HEADERS = {"Authorization": TOKEN}
 PATH = "/numbers/virtual-number"

@@ -9,7 +9,7 @@ import pytest
 
 from virtnum.testing import FakeServer, synthetic_numbers
 
-from ._support import TOKEN, load_seed
+from .._support import TOKEN, load_seed
 
 HEADERS = {"Authorization": TOKEN}
 

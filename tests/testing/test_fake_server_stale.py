@@ -7,7 +7,7 @@ import asyncio
 
 from virtnum.testing import FakeServer
 
-from ._support import TOKEN
+from .._support import TOKEN
 
 REQUEST = (
     "GET /numbers/virtual-number/1 HTTP/1.1\r\n"

@@ -19,7 +19,7 @@ from virtnum import (
 from virtnum._decode.structure import structure_one
 from virtnum.testing import FakeServer
 
-from ._support import TOKEN
+from .._support import TOKEN
 
 
 def expected(server: FakeServer, number_id: int) -> VirtualNumber:
