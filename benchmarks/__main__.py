@@ -8,7 +8,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from benchmarks import _cli, _coldstart, _concerns, _http, _listing, _sync
+from benchmarks import _cli, _coldstart, _concerns, _http, _listing, _peers, _sync
 from benchmarks._measure import FULL, QUICK, Context, Row, log
 from benchmarks._profile import profile, split_table, where_time_goes
 from benchmarks._report import RESULTS, table, write_results
@@ -26,6 +26,7 @@ SCENARIOS = (
     "cli",
     "concerns",
     "cold-start",
+    "peers",
 )
 _BY_NUMBER = {str(i): name for i, name in enumerate(SCENARIOS, start=1)}
 
@@ -53,6 +54,8 @@ def _plan(names: list[str]) -> list[tuple[str, Scenario]]:
         steps.append(("8 concerns", _concerns.concerns))
     if "cold-start" in chosen:
         steps.append(("9 cold-start", _coldstart.cold_start))
+    if "peers" in chosen:
+        steps.append(("10 peers", _peers.peers))
     return steps
 
 
@@ -70,7 +73,8 @@ def _scenario(value: str) -> str:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",
-        description="Benchmark virtnum against raw aiohttp on a FakeServer in another process.",
+        description="Benchmark virtnum against raw aiohttp and its peers (urllib3, requests, "
+        "httpx + pydantic) on a FakeServer in another process.",
     )
     parser.add_argument(
         "--quick", action="store_true", help="tiny sizes and 1 round: only proves the suite runs"

@@ -2,8 +2,9 @@
 
 The outside references decode the same bytes into equivalent frozen classes: msgspec
 ``Struct``s (msgspec's own fastest path; the SDK uses msgspec too, but into its attrs
-models) and pydantic v2 models through ``TypeAdapter.validate_json``. pydantic is optional:
-``pydantic_decoder()`` returns None when it is not installed.
+models) and pydantic v2 models through ``TypeAdapter.validate_json`` (scenario 10
+validates one record with the same model). pydantic is optional: ``pydantic_model()`` and
+``pydantic_decoder()`` return None when it is not installed.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ __all__ = [
     "first_page",
     "gather_limited",
     "pydantic_decoder",
+    "pydantic_model",
     "raw_bytes",
     "raw_get",
     "raw_list",
@@ -162,11 +164,23 @@ def decode_structs(raw: bytes) -> list[NumberStruct]:
 
 @functools.cache
 def pydantic_decoder() -> Callable[[bytes], list[Any]] | None:
-    """``TypeAdapter(list[NumberModel]).validate_json`` into frozen, strict pydantic v2
-    models with the fields of ``VirtualNumber`` (enums as plain ``str``, unknown keys
-    ignored); None when pydantic is not installed."""
+    """``TypeAdapter(list[NumberModel]).validate_json`` (see ``pydantic_model``); None when
+    pydantic is not installed."""
+    model = pydantic_model()
+    if model is None:
+        return None
+    from pydantic import TypeAdapter
+
+    decode: Callable[[bytes], list[Any]] = TypeAdapter(list[model]).validate_json
+    return decode
+
+
+@functools.cache
+def pydantic_model() -> type[Any] | None:
+    """A frozen, strict pydantic v2 model with the fields of ``VirtualNumber`` (enums as
+    plain ``str``, unknown keys ignored); None when pydantic is not installed."""
     try:
-        from pydantic import BaseModel, ConfigDict, TypeAdapter
+        from pydantic import BaseModel, ConfigDict
     except ImportError:
         return None
 
@@ -206,5 +220,4 @@ def pydantic_decoder() -> Callable[[bytes], list[Any]] | None:
 
     if tuple(NumberModel.model_fields) != VIRTUAL_NUMBER_FIELDS:
         raise RuntimeError("benchmarks: NumberModel no longer matches VirtualNumber's fields")
-    decode: Callable[[bytes], list[Any]] = TypeAdapter(list[NumberModel]).validate_json
-    return decode
+    return NumberModel

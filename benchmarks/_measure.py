@@ -53,6 +53,8 @@ class Sizes:
     cli_gets: int = 10_000  # ids for scenario 7's ``numbers get -``
     concern_calls: int = 2_000  # sequential gets per client and round (scenario 8)
     cold_starts: int = 3  # fresh processes of each command per round (scenario 9)
+    peer_gets: int = 2_000  # blocking sequential gets per side and round (scenario 10)
+    peer_bulk: int = 5_000  # ids per bulk lookup per side and round (scenario 10)
 
 
 FULL = Sizes()
@@ -69,6 +71,8 @@ QUICK = Sizes(
     cli_gets=200,
     concern_calls=100,
     cold_starts=1,
+    peer_gets=100,
+    peer_bulk=200,
 )
 
 
@@ -281,17 +285,20 @@ def info_row(scenario: str, measure: str, sdk: str, baseline: str, target: str, 
     return Row(scenario, measure, sdk, baseline, "", target, met)
 
 
-def cpu_row(scenario: str, measure: str, requests: int, samples: Samples, sdk: str) -> Row:
+def cpu_row(
+    scenario: str, measure: str, requests: int, samples: Samples, sdk: str, *, base: str = "base"
+) -> Row:
     """This process's CPU time per request (median over rounds), SDK over baseline: less
     sensitive than wall-clock throughput to other load on a shared machine; no target."""
-    mine, base = statistics.median(samples.cpu[sdk]), statistics.median(samples.cpu["base"])
-    paired = [s / b for s, b in zip(samples.cpu[sdk], samples.cpu["base"], strict=True)]
+    theirs = samples.cpu[base]
+    mine, base_cpu = statistics.median(samples.cpu[sdk]), statistics.median(theirs)
+    paired = [s / b for s, b in zip(samples.cpu[sdk], theirs, strict=True)]
     return Row(
         scenario,
         measure,
         f"{mine / requests * 1e6:,.0f} µs/req",
-        f"{base / requests * 1e6:,.0f} µs/req",
-        f"{mine / base:.2f}{_spread(paired)}",
+        f"{base_cpu / requests * 1e6:,.0f} µs/req",
+        f"{mine / base_cpu:.2f}{_spread(paired)}",
         "",
         None,
     )

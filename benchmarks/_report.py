@@ -16,7 +16,10 @@ from benchmarks._profile import Split, split_table
 __all__ = ["RESULTS", "profile_section", "table", "write_results"]
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
-_PACKAGES = ("virtnum", "aiohttp", "yarl", "msgspec", "cattrs", "attrs", "anyio", "pydantic")
+_PACKAGES = (
+    *("virtnum", "aiohttp", "yarl", "msgspec", "cattrs", "attrs", "anyio", "pydantic"),
+    *("urllib3", "requests", "httpx"),
+)
 _MARK = {True: "✓", False: "✗", None: "–"}
 NOTES_MARKER = "<!-- Hand-written notes below this line are kept by --write-results. -->"
 
@@ -185,7 +188,18 @@ def _method(ctx: Context) -> str:
   environment (no `PYTHON*` variables: bytecode written by a warm-up run of each), started
   by a `python -I -S` launcher that times it from spawn to exit (`VIRTNUM_TOKEN` and
   `VIRTNUM_BASE_URL` point at the FakeServer); the commands take turns,
-  {ctx.sizes.cold_starts} runs each per round; cells are medians over every run."""
+  {ctx.sizes.cold_starts} runs each per round; cells are medians over every run.
+- Scenario 10 (`peers`): the clients a user would otherwise pick, each with its
+  defaults, environment proxies off (as the SDK's default), no status check.
+  {ctx.sizes.peer_gets:,} blocking gets per side and round, one after the other, in
+  {ctx.sizes.blocks} interleaved blocks: `Client.numbers.get` against urllib3 (a
+  `PoolManager`, `json.loads` of `resp.data`), requests (a `Session`, `resp.json()`)
+  and httpx (an `httpx.Client`, `model_validate_json` of `resp.content` into the pydantic
+  model of scenario 4's reference, one record). Bulk: `get_many` of {ctx.sizes.peer_bulk:,}
+  ids against an `httpx.AsyncClient` + pydantic under gather + `Semaphore`, at
+  concurrency {ctx.sizes.concurrency} both. The ratio is the peer's time over virtnum's
+  (above 1: virtnum is faster); the CPU rows are virtnum's client CPU over the peer's.
+  A peer that is not installed gets a row saying so (`pip install 'virtnum[bench]'`)."""
 
 
 def _notes() -> str:

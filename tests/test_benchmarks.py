@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -12,14 +13,18 @@ import pytest
 from benchmarks import _report
 from benchmarks.__main__ import main
 from benchmarks._measure import QUICK, Context, Row
+from benchmarks._peers import MISSING
 from benchmarks._profile import Split, _where
 
 ROOT = Path(__file__).parent.parent
 
 
-def _quick(*args: str) -> str:
+def _quick(*args: str, blocked: tuple[str, ...] = ()) -> str:
+    """``python -m benchmarks --quick ARGS``, with the ``blocked`` modules unimportable."""
+    hide = "".join(f"sys.modules[{name!r}] = None; " for name in blocked)
+    code = f"import runpy, sys; {hide}runpy.run_module('benchmarks', run_name='__main__')"
     done = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "--quick", *args],
+        [sys.executable, "-c", code, "--quick", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -41,6 +46,36 @@ def test_quick_runs_the_new_and_changed_scenarios() -> None:
     assert len(_rows(output, "5")) == 2 + pinned
     assert len(_rows(output, "8")) == 5
     assert len(_rows(output, "9")) == 4
+
+
+_PEERS = {  # a word of each peer's rows: the modules it needs
+    "urllib3 `PoolManager`": ("urllib3",),
+    "requests `Session`": ("requests",),
+    "httpx `Client`": ("httpx", "pydantic"),
+    "httpx `AsyncClient`": ("httpx", "pydantic"),
+}
+
+
+def _assert_peer_rows(output: str, blocked: tuple[str, ...] = ()) -> None:
+    """Each peer has its row, in order: measured (then a CPU row) where its modules import,
+    else one row saying how to install them, with no target judged."""
+    rows = _rows(output, "10")
+    throughput = [row for row in rows if "client CPU per call" not in row]
+    for (word, modules), row in zip(_PEERS.items(), throughput, strict=True):
+        assert word in row
+        there = all(m not in blocked and importlib.util.find_spec(m) for m in modules)
+        assert (MISSING not in row) == there, row
+        assert row.endswith("| – |") != there, row
+    assert len(rows) == len(throughput) + sum(MISSING not in row for row in throughput)
+
+
+def test_quick_runs_the_peers() -> None:
+    _assert_peer_rows(_quick("--only", "peers"))
+
+
+def test_a_peer_not_installed_is_a_row_not_a_failure() -> None:
+    blocked = ("requests", "pydantic")
+    _assert_peer_rows(_quick("--only", "10", blocked=blocked), blocked)
 
 
 def test_quick_profile_prints_the_split_per_request() -> None:
