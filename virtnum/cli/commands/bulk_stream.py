@@ -5,7 +5,7 @@ stays bounded), and a Ctrl-C lets every finished result out before it stops the 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Generator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from virtnum import APIError
@@ -94,7 +94,7 @@ def stream_each(
     call: Callable[[AsyncClient], Call],
     concurrency: int,
     label: str,
-) -> Iterator[Any]:
+) -> Generator[Any, None, None]:
     """The values of ``results`` (``Done(id)`` each, filled in as they go) that are
     fetched by ``call(client)(id)``, in their order; after a Ctrl-C, every value
     already in, then KeyboardInterrupt. A progress bar named ``label`` on a terminal."""

@@ -4,7 +4,7 @@ and memory holds one page (plus what the format must keep) at a time."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Generator
 from typing import TYPE_CHECKING, TypeVar
 
 from virtnum.cli.settings import Settings
@@ -26,7 +26,7 @@ async def _next_page(pages: AsyncIterator[list[T]]) -> list[T] | None:
 
 def stream(
     settings: Settings, pages: Callable[[AsyncClient], AsyncIterator[list[T]]]
-) -> Iterator[T]:
+) -> Generator[T, None, None]:
     """The items of ``pages(client)``, page by page, with a client closed at the end
     (also when the consumer stops early or fails)."""
 

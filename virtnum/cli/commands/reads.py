@@ -3,9 +3,10 @@ when the ``numbers`` group is used, never for ``virtnum --help``)."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING
 
 import click
@@ -98,8 +99,9 @@ def list_numbers(
     def pages(client: AsyncClient) -> AsyncIterator[list[VirtualNumber]]:
         return client.numbers.pages(query, page_size=page_size)
 
-    found: Iterator[VirtualNumber] = stream(settings, pages)  # fetched as it is written
-    out.write(found, columns)
+    found = stream(settings, pages)  # fetched as it is written
+    with contextlib.closing(found):
+        out.write(found, columns)
 
 
 def _read_ids(ids: Sequence[str]) -> list[int]:
@@ -128,10 +130,11 @@ def get_numbers(settings: Settings, ids: tuple[str, ...], concurrency: int, out:
     results = [Done(number_id) for number_id in _read_ids(ids)]
     found = stream_each(settings, results, _getter, concurrency, "fetching")
     try:
-        first = next(found, None)
-        if first is not None:  # none found: stdout stays empty, the failures say why
-            # each number as soon as it and those before it are in
-            out.write(itertools.chain([first], found), columns)
+        with contextlib.closing(found):  # a writer that fails closes the client at once
+            first = next(found, None)
+            if first is not None:  # none found: stdout stays empty, the failures say why
+                # each number as soon as it and those before it are in
+                out.write(itertools.chain([first], found), columns)
     except KeyboardInterrupt:
         report(results, "fetched", settings.debug, interrupted=True)
         raise
