@@ -55,7 +55,7 @@ def test_a_client_made_before_a_fork_works_in_the_child(threaded_server: FakeSer
 
 
 FORK_FROM_A_LOOP_THREAD = """
-import asyncio, os, signal, sys, threading
+import asyncio, os, signal, sys, threading, warnings
 from virtnum import AsyncClient
 
 signal.alarm(30)  # a hang fails the test instead of blocking it
@@ -71,7 +71,9 @@ class FrozenClock(asyncio.SelectorEventLoop):
         return 0.0  # a wait with a timeout never ends by itself on this loop
 
 
-pid = os.fork()
+with warnings.catch_warnings():  # forking with a loop thread running is the case tested
+    warnings.simplefilter("ignore", DeprecationWarning)
+    pid = os.fork()
 if pid == 0:  # the child: the parent's loop thread does not exist here
     signal.alarm(10)  # alarms are not inherited
     with asyncio.Runner(loop_factory=FrozenClock) as runner:
