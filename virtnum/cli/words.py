@@ -15,6 +15,7 @@ from virtnum import Filter, NumberType, Purpose, State
 from virtnum.models import VIRTUAL_NUMBER_FIELDS
 
 __all__ = [
+    "EDIT_FLAGS",
     "ENUMS",
     "build_filter",
     "did_you_mean",
@@ -152,9 +153,18 @@ _FLAGS = (
 )
 
 
-def in_cli_words(message: str) -> str:
+# ``update``'s fields, as its flags (the longer spelling first).
+EDIT_FLAGS = (
+    ("purpose='employee'", "--purpose employee"),
+    ("employee_id", "--employee-id"),
+    ("purpose", "--purpose"),
+    ("comment", "--comment"),
+)
+
+
+def in_cli_words(message: str, words: tuple[tuple[str, str], ...] = _FLAGS) -> str:
     """A library message about arguments the CLI passed from flags, with the flags in
-    place of the library's keyword arguments."""
-    for library, flag in _FLAGS:
+    place of the library's keyword arguments (``words``: which arguments)."""
+    for library, flag in words:
         message = re.sub(rf"(?<![\w-]){re.escape(library)}(?![\w])", flag, message)
     return message

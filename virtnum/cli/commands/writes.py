@@ -4,7 +4,6 @@ checks its input before the first request and prints what it changed."""
 from __future__ import annotations
 
 import os
-import re
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +15,7 @@ from virtnum.cli.commands.plan import check_wanted, number_id, number_ids, plan_
 from virtnum.cli.options import SECONDS
 from virtnum.cli.output.writer import Output, output_options
 from virtnum.cli.settings import Settings, run
-from virtnum.cli.words import enum_value, in_cli_words, normal_name
+from virtnum.cli.words import EDIT_FLAGS, enum_value, in_cli_words, normal_name
 
 if TYPE_CHECKING:
     from virtnum import AsyncClient
@@ -24,20 +23,6 @@ if TYPE_CHECKING:
 __all__ = ["COMMANDS"]
 
 PASSWORD_ENV = "VIRTNUM_SIP_PASSWORD"
-
-
-_FLAG_WORDS = (
-    (re.compile(r"\bpurpose='?(\w+)'?(?= |;|$)"), r"--purpose \1"),
-    (re.compile(r"(?<![-\w])employee_id\b"), "--employee-id"),
-    (re.compile(r"(?<![-\w])(purpose|comment)\b(?! \w+ number)"), r"--\1"),
-)
-
-
-def in_flags(message: str) -> str:
-    """An SDK or plan message in the command line's words: its flags, not keywords."""
-    for pattern, flag in _FLAG_WORDS:
-        message = pattern.sub(flag, message)
-    return message
 
 
 @click.command("update")
@@ -71,7 +56,7 @@ def update(
     try:
         wanted = check_wanted(given)
     except ValueError as exc:
-        raise ValueError(in_flags(str(exc))) from None
+        raise ValueError(in_cli_words(str(exc), EDIT_FLAGS)) from None
     if not wanted:
         raise ValueError("nothing to change: give --comment, --clear-comment, --purpose ...")
 
@@ -80,7 +65,7 @@ def update(
         try:
             plan = plan_update(number, wanted)
         except ValueError as exc:
-            raise ValueError(in_flags(str(exc))) from None
+            raise ValueError(in_cli_words(str(exc), EDIT_FLAGS)) from None
         purpose = plan.kwargs.get("purpose", number.purpose and number.purpose.value)
         if "employee_id" in plan.kwargs and purpose != Purpose.EMPLOYEE:
             raise ValueError(
