@@ -1,5 +1,5 @@
-"""What `_http/internals.py` reads or sets of aiohttp's and asyncio's private state: each
-applies in the versions installed, and its absence does no harm."""
+"""What `_http/internals.py` reads or sets of aiohttp's, asyncio's and CPython's private
+state: each applies in the versions installed, and its absence does no harm."""
 
 from __future__ import annotations
 
@@ -12,12 +12,15 @@ import aiohttp
 import pytest
 
 import virtnum._http.exchange as exchange
+import virtnum._http.internals as internals
 from virtnum import AsyncClient
 from virtnum._http.internals import (
     READ_SIZE,
     close_connections,
     loop_of,
     no_reconnect,
+    set_sigint_handler,
+    sigint_handler,
     smaller_reads,
 )
 from virtnum.testing import FakeServer
@@ -129,3 +132,36 @@ async def test_a_sessions_loop_is_read_and_unknown_without_the_attribute() -> No
     async with aiohttp.ClientSession() as session:
         assert loop_of(session) is asyncio.get_running_loop()
     assert loop_of(types.SimpleNamespace()) is None  # type: ignore[arg-type]
+
+
+def test_the_ctrl_c_handler_is_swapped_through_the_c_functions() -> None:
+    """The public wrapper would turn SIG_IGN into an enum member: the C one does not."""
+    import signal
+
+    original = set_sigint_handler(internals._SIGNALS.SIG_IGN)
+    try:
+        ignored = set_sigint_handler(signal.default_int_handler)
+        assert type(ignored) is int
+        assert sigint_handler() is signal.default_int_handler
+    finally:
+        signal.signal(signal.SIGINT, original)
+
+
+def test_without_the_c_functions_the_public_ones_swap_alike(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import signal
+    import sys
+
+    monkeypatch.setitem(sys.modules, "_signal", None)  # its import then fails
+    monkeypatch.setattr(internals, "_SIGNALS", internals._c_signal())
+    assert internals._SIGNALS is signal
+
+    def mine(signum: int, frame: object) -> None: ...
+
+    original = set_sigint_handler(mine)
+    try:
+        assert sigint_handler() is mine
+        assert set_sigint_handler(original) is mine
+    finally:
+        signal.signal(signal.SIGINT, original)

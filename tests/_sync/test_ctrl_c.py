@@ -73,3 +73,26 @@ def test_ctrl_c_interrupts_a_call_made_inside_a_coroutine() -> None:
     """asyncio.run's Ctrl-C handler only cancels its main task, which is blocked in the
     call: the call must take Ctrl-C over while it waits, as it does outside a loop."""
     assert _ctrl_c("inside a coroutine") == ["interrupted while stalled: True", "then 2"]
+
+
+def test_a_handler_of_the_callers_own_is_left_in_place() -> None:
+    """Only Python's default handler and asyncio.run's are replaced during a call."""
+    import signal
+
+    from virtnum._sync.ctrl_c import give_back_ctrl_c, take_ctrl_c
+
+    def mine(signum: int, frame: object) -> None: ...
+
+    def ours(signum: int, frame: object) -> None: ...
+
+    original = signal.signal(signal.SIGINT, mine)
+    try:
+        assert take_ctrl_c(ours) is None
+        assert signal.getsignal(signal.SIGINT) is mine
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        previous = take_ctrl_c(ours)
+        assert signal.getsignal(signal.SIGINT) is ours
+        give_back_ctrl_c(previous)
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    finally:
+        signal.signal(signal.SIGINT, original)

@@ -82,3 +82,21 @@ def test_a_close_from_another_thread_ends_the_waiting_call() -> None:
     with pytest.raises(VirtnumError, match="closed while this call was waiting"):
         loops.run(waits)
     closer.join()
+
+
+def test_a_call_stops_its_loop_in_the_iteration_that_ends_it() -> None:
+    """``run_until_complete`` would run one more iteration, for its done callback: a
+    callback the call scheduled as it ended would have run by then."""
+    ran: list[int] = []
+
+    async def schedules() -> int:
+        asyncio.get_running_loop().call_soon(ran.append, 1)
+        return len(ran)
+
+    loops = LoopPerThread()
+    try:
+        assert loops.run(schedules) == 0
+        assert ran == []
+        assert loops.run(schedules) == 1  # left for the next call, which runs it first
+    finally:
+        loops.close()

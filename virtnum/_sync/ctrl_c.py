@@ -9,10 +9,11 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from virtnum._http.internals import set_sigint_handler, sigint_handler
+
 __all__ = ["give_back_ctrl_c", "take_ctrl_c"]
 
 _MAIN = threading.main_thread().ident
-_SIGINT = int(signal.SIGINT)
 
 
 def take_ctrl_c(on_sigint: Callable[[int, Any], None]) -> Any:
@@ -21,15 +22,15 @@ def take_ctrl_c(on_sigint: Callable[[int, Any], None]) -> Any:
     happen until it returned), install ``on_sigint``; the handler to restore, or None."""
     if threading.get_ident() != _MAIN:
         return None
-    current = signal.getsignal(_SIGINT)
+    current = sigint_handler()
     if current is signal.default_int_handler or _is_asyncio_runners(current):
-        return signal.signal(_SIGINT, on_sigint)
+        return set_sigint_handler(on_sigint)
     return None
 
 
 def give_back_ctrl_c(previous: Any) -> None:
     """Restore the Ctrl-C handler ``take_ctrl_c`` replaced."""
-    signal.signal(_SIGINT, previous)
+    set_sigint_handler(previous)
 
 
 def _is_asyncio_runners(handler: Any) -> bool:

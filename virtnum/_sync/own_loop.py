@@ -1,7 +1,9 @@
 """A blocking call runs on an event loop owned by the calling thread: no thread hop.
 
 Each thread that calls a Client gets a loop of its own, made lazily, kept for the next
-call and driven by ``run_until_complete``. The async client keeps an aiohttp session
+call and driven by ``run_forever``, which the call itself stops as it ends (one loop
+iteration fewer than ``run_until_complete``, whose done callback waits for the next
+one). The async client keeps an aiohttp session
 per loop; a loop's session closes when the loop shuts down (its watcher is an async
 generator, see ``_http.sessions``). A loop is shut when the client closes, or when its
 thread ends (the thread-local entry is dropped then).
@@ -13,7 +15,7 @@ import asyncio
 import contextlib
 import threading
 import weakref
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
 from virtnum._errors import VirtnumError
@@ -56,6 +58,15 @@ def _shut(loop: asyncio.AbstractEventLoop) -> None:
         loop.close()
 
 
+async def _stopping(loop: asyncio.AbstractEventLoop, call: Awaitable[T]) -> T:
+    """Await ``call``, then stop ``loop``: ``run_forever`` returns in the iteration that
+    ends the call."""
+    try:
+        return await call
+    finally:
+        loop.stop()
+
+
 def _retire(loop: asyncio.AbstractEventLoop) -> None:
     """The entry's thread ended (or its client was dropped): shut the loop it left."""
     try:
@@ -79,15 +90,14 @@ class OwnLoop:
         weakref.finalize(self, _retire, self.loop)
 
     def finish(self, task: asyncio.Task[T]) -> T:
-        """Run ``task`` to its end and return its result. Ctrl-C in the main thread
-        cancels it (the request stops cleanly) and is raised once it has ended."""
+        """Run ``task`` (made by ``_stopping``) to its end and return its result. Ctrl-C
+        in the main thread cancels it (the request stops cleanly) and is raised once it
+        has ended."""
         self.interrupted = False
         previous = take_ctrl_c(self._on_sigint)
         try:
-            result = self.loop.run_until_complete(task)
-        except asyncio.CancelledError:
-            if not self.interrupted:
-                raise
+            while not task.done():  # a stop left by an earlier fallback ends a run early
+                self.loop.run_forever()
         except BaseException:
             if not task.done():  # raised by the loop itself: stop the call before going up
                 task.cancel()
@@ -97,9 +107,9 @@ class OwnLoop:
         finally:
             if previous is not None:
                 give_back_ctrl_c(previous)
-        if self.interrupted:  # a Ctrl-C that came as the call ended is raised all the same
-            raise KeyboardInterrupt
-        return result
+        if self.interrupted and (task.cancelled() or task.exception() is None):
+            raise KeyboardInterrupt  # also when it came as the call ended
+        return task.result()
 
     def _on_sigint(self, signum: int, frame: Any) -> None:
         self.interrupted = True
@@ -130,7 +140,8 @@ class LoopPerThread:
         with entry.lock:
             if self.closed:
                 raise VirtnumError(CLOSED)
-            task: asyncio.Task[T] = entry.loop.create_task(func(*args, **kwargs))
+            loop = entry.loop
+            task: asyncio.Task[T] = loop.create_task(_stopping(loop, func(*args, **kwargs)))
             entry.task = task
             try:
                 return entry.finish(task)
