@@ -3,16 +3,13 @@ success of a call included."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import pytest
 
 from virtnum import AsyncClient
-from virtnum import _errors as errors
 from virtnum._http import transport
-from virtnum._http.exchange import Exchange, Outcome, Response
+from virtnum._http.exchange import Exchange, Response
 from virtnum._http.hooks import Hooks
-from virtnum._http.observers import DebugLine, HookCalls, Observer, observers_for
+from virtnum._http.observers import DebugLine, Ended, HookCalls, Observer, observers_for
 from virtnum._redact import Redactor
 from virtnum.testing import FakeServer
 
@@ -36,17 +33,10 @@ class Recorder:
     async def started(self, exchange: Exchange, attempt: int) -> None:
         self.seen.append(("started", attempt, None))
 
-    async def ended(
-        self,
-        exchange: Exchange,
-        attempt: int,
-        outcome: Outcome,
-        error: errors.APIError | None,
-        elapsed: float,
-        redact: Sequence[str],
-    ) -> None:
+    async def ended(self, ended: Ended) -> None:
+        outcome = ended.outcome
         status = outcome.status if isinstance(outcome, Response) else None
-        self.seen.append(("ended", attempt, status))
+        self.seen.append(("ended", ended.attempt, status))
 
 
 async def test_a_new_observer_sees_a_first_attempt_success(

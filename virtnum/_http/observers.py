@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+import attrs
+
 import virtnum._errors as errors
 from virtnum._http.exchange import Exchange, Outcome, Response
 from virtnum._http.failures import path_of, request_id_of
@@ -17,7 +19,20 @@ from virtnum._http.hooks import Hooks, RequestEvent, ResponseEvent
 from virtnum._logs import logger, shown_url
 from virtnum._redact import Redactor
 
-__all__ = ["DebugLine", "HookCalls", "Observer", "observers_for"]
+__all__ = ["DebugLine", "Ended", "HookCalls", "Observer", "observers_for"]
+
+
+@attrs.frozen
+class Ended:
+    """How one attempt ended: ``error`` is what it became (None on success), as the
+    caller sees it; ``elapsed`` is in seconds; ``redact``, the call's own secrets."""
+
+    exchange: Exchange
+    attempt: int
+    outcome: Outcome
+    error: errors.APIError | None
+    elapsed: float
+    redact: Sequence[str]
 
 
 class Observer(Protocol):
@@ -25,16 +40,7 @@ class Observer(Protocol):
 
     async def started(self, exchange: Exchange, attempt: int) -> None: ...
 
-    async def ended(
-        self,
-        exchange: Exchange,
-        attempt: int,
-        outcome: Outcome,
-        error: errors.APIError | None,
-        elapsed: float,
-        redact: Sequence[str],
-    ) -> None:
-        """``error``: what the attempt became (None on success), as the caller sees it."""
+    async def ended(self, ended: Ended) -> None: ...
 
 
 class DebugLine:
@@ -43,20 +49,13 @@ class DebugLine:
     async def started(self, exchange: Exchange, attempt: int) -> None:
         pass
 
-    async def ended(
-        self,
-        exchange: Exchange,
-        attempt: int,
-        outcome: Outcome,
-        error: errors.APIError | None,
-        elapsed: float,
-        redact: Sequence[str],
-    ) -> None:
+    async def ended(self, ended: Ended) -> None:
+        exchange, outcome = ended.exchange, ended.outcome
         shown = outcome.status if isinstance(outcome, Response) else type(outcome).__name__
         logger.debug(
             "%s %s -> %s attempt=%d elapsed=%.1fms",
-            *(exchange.method, shown_url(exchange.url, exchange.params), shown, attempt),
-            elapsed * 1000,
+            *(exchange.method, shown_url(exchange.url, exchange.params), shown, ended.attempt),
+            ended.elapsed * 1000,
         )
 
 
@@ -72,27 +71,21 @@ class HookCalls:
         if self._hooks.on_request:
             await self._hooks.request(RequestEvent(exchange.method, path_of(exchange.url), attempt))
 
-    async def ended(
-        self,
-        exchange: Exchange,
-        attempt: int,
-        outcome: Outcome,
-        error: errors.APIError | None,
-        elapsed: float,
-        redact: Sequence[str],
-    ) -> None:
+    async def ended(self, ended: Ended) -> None:
         if not self._hooks.on_response:
             return
+        outcome, error = ended.outcome, ended.error
         status = outcome.status if isinstance(outcome, Response) else None
         if isinstance(error, errors.APIStatusError):
             request_id = error.request_id  # already redacted
         elif error is None and isinstance(outcome, Response):
-            request_id = request_id_of(outcome.headers, self._redactor.forms(redact))
+            request_id = request_id_of(outcome.headers, self._redactor.forms(ended.redact))
         else:
             request_id = None
         error_name = None if error is None else type(error).__name__
+        method, path = ended.exchange.method, path_of(ended.exchange.url)
         event = ResponseEvent(
-            exchange.method, path_of(exchange.url), attempt, status, elapsed, request_id, error_name
+            method, path, ended.attempt, status, ended.elapsed, request_id, error_name
         )
         await self._hooks.response(event)
 

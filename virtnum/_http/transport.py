@@ -30,7 +30,7 @@ from virtnum._http.failures import (
     status_error,
     unknown_outcome,
 )
-from virtnum._http.observers import Observer, observers_for
+from virtnum._http.observers import Ended, Observer, observers_for
 from virtnum._http.payload import Payload
 from virtnum._http.proxy import EnvProxies
 from virtnum._http.retry import Retry, RetryPolicy, Stop, Tries, failure_of, next_step
@@ -272,9 +272,9 @@ async def _ended(
     redact: Sequence[str],
 ) -> None:
     """Tell each observer how the attempt begun at ``started`` ended."""
-    elapsed = time.monotonic() - started
+    ended = Ended(exchange, attempt, outcome, error, time.monotonic() - started, redact)
     for observer in observers:
-        await observer.ended(exchange, attempt, outcome, error, elapsed, redact)
+        await observer.ended(ended)
 
 
 def _log_retry(
