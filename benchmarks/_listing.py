@@ -1,5 +1,5 @@
 """Scenarios 4 and 6: one page and the whole listing at once (``list``), and a page at a
-time (``iter``).
+time (``iter``); scenario 4's decode-alone rows come from ``_decode_alone.py``.
 
 Retained sizes come from tracemalloc in this process; peaks from the RSS high-water mark
 of a fresh process (see ``_rss.py`` for why not tracemalloc's peak)."""
@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import aiohttp
 
 from benchmarks._baseline import (
-    PATH,
     decode_structs,
     first_page,
     pydantic_decoder,
@@ -24,24 +22,20 @@ from benchmarks._baseline import (
     raw_list,
     repeat,
 )
+from benchmarks._decode_alone import block_counts, decode_rows
 from benchmarks._measure import (
     Context,
     Row,
-    Timer,
     alternate,
     in_loop,
     info_row,
     log,
     memory_row,
-    plain,
-    split,
     time_row,
     traced,
 )
 from benchmarks._rss import PeakRSS, peak_rss
 from virtnum import AsyncClient, VirtualNumber
-from virtnum._decode.decode import decode_list
-from virtnum._http.payload import Payload
 
 __all__ = ["iter_pages", "list_all"]
 
@@ -69,83 +63,10 @@ async def _session(*trace: aiohttp.TraceConfig) -> aiohttp.ClientSession:
     return aiohttp.ClientSession(trace_configs=list(trace) or None)
 
 
-def _counts(total: int, blocks: int) -> list[int]:
-    """``total`` repetitions cut into ``blocks`` near-equal counts."""
-    return [len(chunk) for chunk in split(list(range(total)), blocks)]
-
-
-def _repeated(work: Callable[[], Any], counts: list[int]) -> Timer:
-    """A timer for block ``b``: ``counts[b]`` calls of blocking ``work``, each result
-    dropped at once."""
-
-    def block(b: int) -> None:
-        for _ in range(counts[b]):
-            work()
-
-    return plain(block)
-
-
 async def _one_page(client: AsyncClient, size: int) -> list[VirtualNumber]:
     """The SDK's one-page listing: the first page of ``pages(page_size=size)``, that is
     one ``GET ?_page=1&_limit=size`` and ``decode_list`` (``list()``'s path with paging)."""
     return await anext(client.numbers.pages(page_size=size))
-
-
-def _decoders(raw: bytes, url: str) -> dict[str, Callable[[], Any]]:
-    """Decode-only contenders on one body; the pydantic one only when it is installed."""
-    payload = Payload(raw, "GET", f"{url}{PATH}")
-    found: dict[str, Callable[[], Any]] = {
-        "sdk": lambda: decode_list(payload, VirtualNumber),
-        "json": lambda: json.loads(raw),
-        "msgspec": lambda: decode_structs(raw),
-    }
-    pydantic = pydantic_decoder()
-    if pydantic is not None:
-        found["pydantic"] = lambda: pydantic(raw)
-    models = found["sdk"]()
-    for name, decode in found.items():
-        result = decode()
-        assert len(result) == len(models), name
-        last = result[-1]
-        assert (last["id"] if name == "json" else last.id) == models[-1].id, name
-    return found
-
-
-def _decode_rows(
-    raw: bytes, url: str, records: int, rounds: int, *, times: int, blocks: int
-) -> list[Row]:
-    """Decoding one body alone, the SDK's ``decode_list`` vs each outside reference."""
-    decoders = _decoders(raw, url)
-    size = f"{records:,} records, {_size(raw)}"
-    log(f"  list: decoding {size} alone, {rounds} rounds ({', '.join(decoders)})")
-    counts = _counts(times, blocks)
-    timers = {name: _repeated(decode, counts) for name, decode in decoders.items()}
-    samples = alternate(rounds, timers, blocks=blocks)
-    per = f" (time per decode, {times:,} per round)" if times > 1 else ""
-    references = {
-        "json": "`json.loads` to dicts",
-        "msgspec": "msgspec into equivalent frozen Structs",
-        "pydantic": "pydantic v2 `TypeAdapter(list[Model]).validate_json`, frozen models",
-    }
-    rows = []
-    for name, label in references.items():
-        if name not in samples.wall:
-            continue
-        rows.append(
-            time_row(
-                "4",
-                f"decode alone ({size}): `decode_list` to models vs {label}{per}",
-                samples["sdk"],
-                samples[name],
-                at_most=None,
-                per=times,
-            )
-        )
-    return rows
-
-
-def _size(raw: bytes) -> str:
-    return f"{len(raw) / 1e6:.0f} MB" if len(raw) >= 10**7 else f"{len(raw) / 1e3:.0f} KB"
 
 
 def list_all(ctx: Context) -> list[Row]:
@@ -167,7 +88,7 @@ def list_all(ctx: Context) -> list[Row]:
             [m.id for m in page_models] == [d["id"] for d in page_dicts] == list(range(1, size + 1))
         )
         del page_models, page_dicts
-        requests, counts = ctx.sizes.page_requests, _counts(ctx.sizes.page_requests, blocks)
+        requests, counts = ctx.sizes.page_requests, block_counts(ctx.sizes.page_requests, blocks)
         log(
             f"  list: {ctx.rounds} rounds of {requests:,} GETs of one {size:,}-record page "
             f"per side, in {blocks} blocks"
@@ -196,10 +117,10 @@ def list_all(ctx: Context) -> list[Row]:
         raw = runner.run(raw_bytes(session, ctx.url, ctx.token))
         raw_page = runner.run(raw_bytes(session, ctx.url, ctx.token, query))
     struct_mem = traced(lambda: decode_structs(raw))
-    decode_page = _decode_rows(
+    decode_page = decode_rows(
         raw_page, ctx.url, size, ctx.rounds, times=ctx.sizes.page_decodes, blocks=blocks
     )
-    decode_all = _decode_rows(raw, ctx.url, n, ctx.rounds, times=1, blocks=1)
+    decode_all = decode_rows(raw, ctx.url, n, ctx.rounds, times=1, blocks=1)
     log("  list: peak RSS, each side in a fresh process")
     sdk_rss, base_rss = _peak(ctx, "list"), _peak(ctx, "raw-list")
     return [
