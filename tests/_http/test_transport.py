@@ -56,6 +56,18 @@ def _aioresponses_compat(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(aioresponses_core, "ClientResponse", _CompatClientResponse)
 
 
+def _url_of(call: str) -> str | re.Pattern[str]:
+    """The URL that the ``call`` of ``_call`` requests."""
+    return LIST_PATTERN if call == "list" else NUMBER_1
+
+
+async def _call(client: AsyncClient, call: str, **query: str) -> Any:
+    """``numbers.get(1)`` for the ``"get"`` case of a test, else ``numbers.list(**query)``."""
+    if call == "get":
+        return await client.numbers.get(1)
+    return await client.numbers.list(**query)
+
+
 @pytest.fixture
 async def mocked_client() -> AsyncIterator[AsyncClient]:
     """A client of the mocked API (aioresponses), with no retries."""
@@ -159,12 +171,9 @@ async def test_status_maps_to_error_class(
     mocked_client: AsyncClient, status: int, error_class: type[APIStatusError], call: str
 ) -> None:
     with aioresponses() as m:
-        m.get(LIST_PATTERN if call == "list" else NUMBER_1, status=status, body="nope")
+        m.get(_url_of(call), status=status, body="nope")
         with pytest.raises(APIStatusError) as info:
-            if call == "get":
-                await mocked_client.numbers.get(1)
-            else:
-                await mocked_client.numbers.list(state="active")
+            await _call(mocked_client, call, state="active")
     error = info.value
     assert type(error) is error_class
     assert isinstance(error, APIError)
@@ -289,17 +298,9 @@ async def test_html_200_raises_response_validation_error(
 ) -> None:
     html = "<html><body>Maintenance window</body></html>"
     with aioresponses() as m:
-        m.get(
-            LIST_PATTERN if call == "list" else NUMBER_1,
-            status=200,
-            body=html,
-            content_type="text/html",
-        )
+        m.get(_url_of(call), status=200, body=html, content_type="text/html")
         with pytest.raises(ResponseValidationError) as info:
-            if call == "get":
-                await mocked_client.numbers.get(1)
-            else:
-                await mocked_client.numbers.list()
+            await _call(mocked_client, call)
     message = str(info.value)
     assert "Maintenance window" in message
     assert "<html>" in message
@@ -352,12 +353,9 @@ async def test_aiohttp_exceptions_become_api_errors(
     call: str,
 ) -> None:
     with aioresponses() as m:
-        m.get(LIST_PATTERN if call == "list" else NUMBER_1, exception=exception)
+        m.get(_url_of(call), exception=exception)
         with pytest.raises(APIConnectionError) as info:
-            if call == "get":
-                await mocked_client.numbers.get(1)
-            else:
-                await mocked_client.numbers.list(state="active")
+            await _call(mocked_client, call, state="active")
     error = info.value
     assert type(error) is error_class
     assert marker in str(error)
