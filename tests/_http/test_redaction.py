@@ -29,7 +29,7 @@ from virtnum import (
     ResponseValidationError,
     VirtualNumber,
 )
-from virtnum.testing import FakeServer, synthetic_numbers
+from virtnum.testing import FakeServer, Faults, synthetic_numbers
 from virtnum.testing.pytest_plugin import serving_in_thread
 
 TOKEN = "tok-SECRET-7c1e"
@@ -182,6 +182,18 @@ class Run:
         assert leaks.looked > 100
         assert leaks.found == [], "secrets leaked:\n" + "\n".join(leaks.found)
 
+    def finish(self, make: Callable[..., Any], url: str, log: pytest.LogCaptureFixture) -> None:
+        """The last calls of a failing run: the client class ``make`` refusing a token with a
+        newline and credentials in the base URL (of ``url``'s server); then every check."""
+        self.call("token with a newline", lambda: make(TOKEN + "\n", base_url=url))
+        self.call(
+            "credentials in base_url",
+            lambda: make(TOKEN, base_url=f"https://sipuser:{PASSWORD}@pbx.example"),
+        )
+        self.expectations()
+        check_levels(log, "type=def")
+        self.check(log)
+
     def expectations(self) -> None:
         expect(NotFoundError, self.errors, "get unknown id")
         expect(InternalServerError, self.errors, "500 x3 exhausts the retries")
@@ -206,6 +218,14 @@ class Run:
         for number in password_numbers:  # the secret is there, so the repr checks mean something
             assert number.extra == {"password": PASSWORD, "login": "sipuser"}
             assert PASSWORD in repr(dict(number.extra))
+
+
+def injected_as_scripted(faults: Faults) -> None:
+    """The failing run's faults all struck: five failures, one truncation, one garbage
+    page, and at least four resets (aiohttp may use up two on one attempt)."""
+    assert faults.injected["fail"] == 5
+    assert faults.injected["truncate"] == faults.injected["garbage"] == 1
+    assert faults.injected["reset"] >= 4
 
 
 @pytest.fixture
@@ -256,9 +276,7 @@ async def test_async_failing_run_leaks_no_secret(
         await run.acall("get the bad record", lambda: numbers.get(BAD_ID))
         await run.acall("list with the bad record", lambda: numbers.list())
         await run.acall("iter with the bad record", lambda: _drain(numbers.iter(page_size=7)))
-        assert faults.injected["fail"] == 5
-        assert faults.injected["truncate"] == faults.injected["garbage"] == 1
-        assert faults.injected["reset"] >= 4
+        injected_as_scripted(faults)
         run.reprs += [
             ("repr() of the AsyncClient", repr(client)),
             ("repr() of its with_options copy", repr(once)),
@@ -272,14 +290,7 @@ async def test_async_failing_run_leaks_no_secret(
             ("repr() of the wrong-token client", repr(wrong)),
             ("repr() of the wrong-token config", repr(wrong._transport.config)),
         ]
-    run.call("token with a newline", lambda: AsyncClient(TOKEN + "\n", base_url=server.url))
-    run.call(
-        "credentials in base_url",
-        lambda: AsyncClient(TOKEN, base_url=f"https://sipuser:{PASSWORD}@pbx.example"),
-    )
-    run.expectations()
-    check_levels(caplog, "type=def")
-    run.check(caplog)
+    run.finish(AsyncClient, server.url, caplog)
 
 
 async def _drain(iterator: Any) -> list[VirtualNumber]:
@@ -322,9 +333,7 @@ def test_sync_failing_run_leaks_no_secret(
         run.call("get the bad record", lambda: numbers.get(BAD_ID))
         run.call("list with the bad record", lambda: numbers.list())
         run.call("iter with the bad record", lambda: list(numbers.iter(page_size=7)))
-        assert faults.injected["fail"] == 5
-        assert faults.injected["truncate"] == faults.injected["garbage"] == 1
-        assert faults.injected["reset"] >= 4
+        injected_as_scripted(faults)
         run.reprs += [
             ("repr() of the Client", repr(client)),
             ("repr() of its with_options copy", repr(once)),
@@ -339,14 +348,7 @@ def test_sync_failing_run_leaks_no_secret(
             ("repr() of the wrong-token Client", repr(wrong)),
             ("repr() of the wrong-token config", repr(wrong._async._transport.config)),
         ]
-    run.call("token with a newline", lambda: Client(TOKEN + "\n", base_url=server.url))
-    run.call(
-        "credentials in base_url",
-        lambda: Client(TOKEN, base_url=f"https://sipuser:{PASSWORD}@pbx.example"),
-    )
-    run.expectations()
-    check_levels(caplog, "type=def")
-    run.check(caplog)
+    run.finish(Client, server.url, caplog)
 
 
 async def test_timeouts_leak_no_secret(
