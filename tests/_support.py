@@ -1,5 +1,5 @@
-"""Plain helpers for the tests: the token, seed data, a user's environment, running the CLI
-(to its end, or started to be interrupted), and the documentation (the README and
+"""Plain helpers for the tests: the token, seed data, a user's environment, running Python
+code or the CLI (to its end, or started to be interrupted), and the documentation (the README and
 docs/): its pages, code blocks and their runs."""
 
 from __future__ import annotations
@@ -42,6 +42,20 @@ def user_env(**extra: str) -> dict[str, str]:
 def load_seed(name: str) -> Any:
     """One of the seed examples under tests/data, parsed with the stdlib json module."""
     return json.loads((DATA / name).read_text(encoding="utf-8"))
+
+
+def run_python(
+    code: str, *args: str, dev: bool = False, seconds: float = 60, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """``python -c CODE ARGS`` (``-X dev`` first with ``dev``) in a user's environment
+    (+ ``env``), its output captured as text; killed after ``seconds``."""
+    return subprocess.run(
+        [sys.executable, *(["-X", "dev"] if dev else []), "-c", code, *args],
+        env=user_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=seconds,
+    )
 
 
 def run_cli(
