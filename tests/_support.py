@@ -73,6 +73,15 @@ def run_cli(
     )
 
 
+def applied(
+    server: FakeServer, *args: str, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``virtnum numbers apply ARGS`` against ``server`` (``run_cli``), asserted to succeed."""
+    result = run_cli(server, "numbers", "apply", *args, stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
 def run_cli_on_a_terminal(
     server: FakeServer,
     *args: str,
