@@ -31,32 +31,36 @@ SCENARIOS = (
 _BY_NUMBER = {str(i): name for i, name in enumerate(SCENARIOS, start=1)}
 
 
+#: The scenarios that are one step each (2 and 3 share one: see ``_plan``).
+_STEPS: dict[str, Scenario] = {
+    "get": _http.get_sequential,
+    "list": _listing.list_all,
+    "sync": _sync.sync_vs_async,
+    "iter": _listing.iter_pages,
+    "cli": _cli.cli_commands,
+    "concerns": _concerns.concerns,
+    "cold-start": _coldstart.cold_start,
+    "peers": _peers.peers,
+}
+
+
 def _plan(names: list[str]) -> list[tuple[str, Scenario]]:
     """What to run, in order; scenarios 2 and 3 share one interleaved baseline."""
     chosen = set(names)
     steps: list[tuple[str, Scenario]] = []
-    if "get" in chosen:
-        steps.append(("1 get", _http.get_sequential))
-    if chosen & {"concurrent", "get-many"}:
-        gather, many = "concurrent" in chosen, "get-many" in chosen
-        label = " + ".join(n for n, on in (("2 concurrent", gather), ("3 get-many", many)) if on)
-        both = functools.partial(_http.concurrent_gets, gather=gather, get_many=many)
-        steps.append((label, both))
-    if "list" in chosen:
-        steps.append(("4 list", _listing.list_all))
-    if "sync" in chosen:
-        steps.append(("5 sync", _sync.sync_vs_async))
-    if "iter" in chosen:
-        steps.append(("6 iter", _listing.iter_pages))
-    if "cli" in chosen:
-        steps.append(("7 cli", _cli.cli_commands))
-    if "concerns" in chosen:
-        steps.append(("8 concerns", _concerns.concerns))
-    if "cold-start" in chosen:
-        steps.append(("9 cold-start", _coldstart.cold_start))
-    if "peers" in chosen:
-        steps.append(("10 peers", _peers.peers))
+    for number, name in enumerate(SCENARIOS, start=1):
+        if name in chosen and name in _STEPS:
+            steps.append((f"{number} {name}", _STEPS[name]))
+        elif name == "concurrent" and chosen & {"concurrent", "get-many"}:
+            steps.append(_concurrent_step(chosen))
     return steps
+
+
+def _concurrent_step(chosen: set[str]) -> tuple[str, Scenario]:
+    """Scenarios 2 and/or 3, as one step (one baseline for both)."""
+    gather, many = "concurrent" in chosen, "get-many" in chosen
+    label = " + ".join(n for n, on in (("2 concurrent", gather), ("3 get-many", many)) if on)
+    return label, functools.partial(_http.concurrent_gets, gather=gather, get_many=many)
 
 
 TOKEN = "benchmark-token"

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import operator
+import typing
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 import aiohttp
+import attrs
 import msgspec
 
-from virtnum.models import VIRTUAL_NUMBER_FIELDS, NumberType, Purpose, State, VirtualNumber
+from virtnum.models import TOLERANT_ENUMS, RedirectNumber, VirtualNumber
 
 __all__ = [
     "PATH",
@@ -122,43 +125,42 @@ async def gather_limited(
     return await asyncio.gather(*(one(id) for id in ids))
 
 
-class RedirectStruct(msgspec.Struct, frozen=True):
-    id: int
-    number: str | None = None
+def _swapped(hint: Any, swap: Mapping[Any, Any]) -> Any:
+    """``hint`` with each class in ``swap`` replaced, inside unions and tuples too."""
+    args = typing.get_args(hint)
+    if not args:
+        return swap.get(hint, hint)
+    swapped = tuple(_swapped(arg, swap) for arg in args)
+    if typing.get_origin(hint) is tuple:
+        return tuple[swapped]
+    return functools.reduce(operator.or_, swapped)
 
 
-class NumberStruct(msgspec.Struct, frozen=True):
-    """The fields of ``VirtualNumber`` (without ``extra``), with the same enums."""
-
-    id: int
-    number: str | None = None
-    comment: str | None = None
-    type: NumberType | None = None
-    purpose: Purpose | None = None
-    scenario_id: int | None = None
-    group_scenario_id: int | None = None
-    group_id: int | None = None
-    is_scenario_active: bool | None = None
-    is_group_scenario_active: bool | None = None
-    state: State | None = None
-    reason: str | None = None
-    from_redirect_numbers: tuple[RedirectStruct, ...] = ()
-    employee_id: int | None = None
-    redirect_number: str | None = None
-    dgn_number: str | None = None
-    region_name: str | None = None
-    app_id: int | None = None
-    nc_type: str | None = None
-    sip_uri: str | None = None
+def _fields(cls: type[Any], swap: Mapping[Any, Any]) -> list[tuple[str, Any, Any]]:
+    """The API fields (all but ``extra``) of the attrs model ``cls`` as ``(name, type,
+    default)``, the types with ``swap``'s replacements (``attrs.NOTHING``: no default)."""
+    hints = typing.get_type_hints(cls)
+    return [
+        (field.name, _swapped(hints[field.name], swap), field.default)
+        for field in attrs.fields(cls)
+        if field.name != "extra"
+    ]
 
 
-if NumberStruct.__struct_fields__ != VIRTUAL_NUMBER_FIELDS:  # keep the reference equivalent
-    raise RuntimeError("benchmarks: NumberStruct no longer matches VirtualNumber's fields")
+def _struct(name: str, cls: type[Any], swap: Mapping[Any, Any]) -> Any:
+    """A frozen msgspec ``Struct`` with the fields of ``cls`` (same names, types, defaults)."""
+    fields = [spec[:2] if spec[2] is attrs.NOTHING else spec for spec in _fields(cls, swap)]
+    return msgspec.defstruct(name, fields, frozen=True)
+
+
+# The models' fields (without ``extra``), with the same enums: derived, so they cannot drift.
+RedirectStruct = _struct("RedirectStruct", RedirectNumber, {})
+NumberStruct = _struct("NumberStruct", VirtualNumber, {RedirectNumber: RedirectStruct})
 
 _decoder = msgspec.json.Decoder(list[NumberStruct])
 
 
-def decode_structs(raw: bytes) -> list[NumberStruct]:
+def decode_structs(raw: bytes) -> list[Any]:
     return _decoder.decode(raw)
 
 
@@ -180,44 +182,19 @@ def pydantic_model() -> type[Any] | None:
     """A frozen, strict pydantic v2 model with the fields of ``VirtualNumber`` (enums as
     plain ``str``, unknown keys ignored); None when pydantic is not installed."""
     try:
-        from pydantic import BaseModel, ConfigDict
+        from pydantic import ConfigDict, create_model
     except ImportError:
         return None
 
     config = ConfigDict(frozen=True, strict=True)
 
-    class RedirectModel(BaseModel):
-        model_config = config
+    def model(name: str, cls: type[Any], swap: Mapping[Any, Any]) -> Any:
+        fields = {
+            field: (hint, ... if default is attrs.NOTHING else default)
+            for field, hint, default in _fields(cls, swap)
+        }
+        return create_model(name, __config__=config, **fields)
 
-        id: int
-        number: str | None = None
-
-    class NumberModel(BaseModel):
-        """The fields of ``VirtualNumber`` (without ``extra``)."""
-
-        model_config = config
-
-        id: int
-        number: str | None = None
-        comment: str | None = None
-        type: str | None = None
-        purpose: str | None = None
-        scenario_id: int | None = None
-        group_scenario_id: int | None = None
-        group_id: int | None = None
-        is_scenario_active: bool | None = None
-        is_group_scenario_active: bool | None = None
-        state: str | None = None
-        reason: str | None = None
-        from_redirect_numbers: tuple[RedirectModel, ...] = ()
-        employee_id: int | None = None
-        redirect_number: str | None = None
-        dgn_number: str | None = None
-        region_name: str | None = None
-        app_id: int | None = None
-        nc_type: str | None = None
-        sip_uri: str | None = None
-
-    if tuple(NumberModel.model_fields) != VIRTUAL_NUMBER_FIELDS:
-        raise RuntimeError("benchmarks: NumberModel no longer matches VirtualNumber's fields")
-    return NumberModel
+    as_str: dict[Any, Any] = dict.fromkeys(TOLERANT_ENUMS, str)
+    redirect = model("RedirectModel", RedirectNumber, as_str)
+    return model("NumberModel", VirtualNumber, {**as_str, RedirectNumber: redirect})

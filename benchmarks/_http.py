@@ -79,17 +79,12 @@ def get_sequential(ctx: Context) -> list[Row]:
             },
             blocks=blocks,
         )
-    return [
-        throughput_row(
-            "1",
-            f"`get` sequential, {n:,} requests vs aiohttp `resp.json()`",
-            n,
-            samples["sdk"],
-            samples["base"],
-            at_least=1.0,
-        ),
-        cpu_row("1", "client CPU per request (this process): `get` vs aiohttp", n, samples, "sdk"),
-    ]
+    return _against_base(
+        ("1", "sdk", n, samples),
+        f"`get` sequential, {n:,} requests vs aiohttp `resp.json()`",
+        "client CPU per request (this process): `get` vs aiohttp",
+        at_least=1.0,
+    )
 
 
 def concurrent_gets(ctx: Context, *, gather: bool = True, get_many: bool = True) -> list[Row]:
@@ -130,18 +125,25 @@ async def _check_ideal(client: AsyncClient, ideal: Callable[..., Any], limit: in
     assert await ideal(wanted, limit) == await client.numbers.get_many(wanted)
 
 
-def _gather_rows(n: int, limit: int, samples: Samples) -> list[Row]:
+def _against_base(
+    of: tuple[str, str, int, Samples], measure: str, cpu_measure: str, *, at_least: float
+) -> list[Row]:
+    """Scenario ``of[0]``'s side ``of[1]`` against ``"base"`` over ``of[2]`` requests: its
+    throughput row, then its CPU row."""
+    scenario, side, n, samples = of
     return [
-        throughput_row(
-            "2",
-            f"`get` at concurrency {limit}, {n:,} requests vs aiohttp gather + Semaphore",
-            n,
-            samples["gather"],
-            samples["base"],
-            at_least=0.95,
-        ),
-        cpu_row("2", "client CPU per request: `get` vs aiohttp", n, samples, "gather"),
+        throughput_row(scenario, measure, n, samples[side], samples["base"], at_least=at_least),
+        cpu_row(scenario, cpu_measure, n, samples, side),
     ]
+
+
+def _gather_rows(n: int, limit: int, samples: Samples) -> list[Row]:
+    return _against_base(
+        ("2", "gather", n, samples),
+        f"`get` at concurrency {limit}, {n:,} requests vs aiohttp gather + Semaphore",
+        "client CPU per request: `get` vs aiohttp",
+        at_least=0.95,
+    )
 
 
 def _get_many_rows(n: int, limit: int, samples: Samples) -> list[Row]:

@@ -198,6 +198,22 @@ def _spread(ratios: list[float]) -> str:
     return f" ({min(ratios):.2f}–{max(ratios):.2f})" if len(ratios) > 1 else ""
 
 
+def _compared(
+    scenario: str,
+    measure: str,
+    shown: list[str],
+    ratio: float,
+    paired: list[float],
+    bound: tuple[str, float | None] = ("", None),
+) -> Row:
+    """A row of the SDK (``shown[0]``) against the baseline (``shown[1]``): the ratio, its
+    spread over the ``paired`` rounds, held to ``bound`` (``("≥", 1.0)``, ``("≤", 2.0)``)."""
+    sign, limit = bound
+    met = None if limit is None else (ratio >= limit if sign == "≥" else ratio <= limit)
+    target = "" if limit is None else f"{sign} {limit:.2f}"
+    return Row(scenario, measure, *shown, f"{ratio:.2f}{_spread(paired)}", target, met)
+
+
 def throughput_row(
     scenario: str,
     measure: str,
@@ -210,15 +226,8 @@ def throughput_row(
     """Requests per second from per-round durations; ratio = SDK/baseline throughput."""
     ratio = statistics.median(base) / statistics.median(sdk)
     paired = [b / s for s, b in zip(sdk, base, strict=True)]
-    return Row(
-        scenario,
-        measure,
-        f"{requests / statistics.median(sdk):,.0f} req/s",
-        f"{requests / statistics.median(base):,.0f} req/s",
-        f"{ratio:.2f}{_spread(paired)}",
-        "" if at_least is None else f"≥ {at_least:.2f}",
-        None if at_least is None else ratio >= at_least,
-    )
+    shown = [f"{requests / statistics.median(side):,.0f} req/s" for side in (sdk, base)]
+    return _compared(scenario, measure, shown, ratio, paired, ("≥", at_least))
 
 
 def _seconds(value: float, per: int) -> str:
@@ -242,15 +251,8 @@ def time_row(
     """Median durations (divided by ``per`` for a per-call figure); ratio = SDK/baseline."""
     ratio = statistics.median(sdk) / statistics.median(base)
     paired = [s / b for s, b in zip(sdk, base, strict=True)]
-    return Row(
-        scenario,
-        measure,
-        _seconds(statistics.median(sdk), per),
-        _seconds(statistics.median(base), per),
-        f"{ratio:.2f}{_spread(paired)}",
-        "" if at_most is None else f"≤ {at_most:.2f}",
-        None if at_most is None else ratio <= at_most,
-    )
+    shown = [_seconds(statistics.median(side), per) for side in (sdk, base)]
+    return _compared(scenario, measure, shown, ratio, paired, ("≤", at_most))
 
 
 def _megabytes(size: int, records: int | None) -> str:
@@ -268,16 +270,8 @@ def memory_row(
     records: int | None = None,
 ) -> Row:
     """Bytes (shown in MB, and per record when ``records`` is given); ratio = SDK/baseline."""
-    ratio = sdk / base
-    return Row(
-        scenario,
-        measure,
-        _megabytes(sdk, records),
-        _megabytes(base, records),
-        f"{ratio:.2f}",
-        "" if at_most is None else f"≤ {at_most:.2f}",
-        None if at_most is None else ratio <= at_most,
-    )
+    shown = [_megabytes(side, records) for side in (sdk, base)]
+    return _compared(scenario, measure, shown, sdk / base, [], ("≤", at_most))
 
 
 def info_row(scenario: str, measure: str, sdk: str, baseline: str, target: str, met: bool) -> Row:
@@ -293,12 +287,5 @@ def cpu_row(
     theirs = samples.cpu[base]
     mine, base_cpu = statistics.median(samples.cpu[sdk]), statistics.median(theirs)
     paired = [s / b for s, b in zip(samples.cpu[sdk], theirs, strict=True)]
-    return Row(
-        scenario,
-        measure,
-        f"{mine / requests * 1e6:,.0f} µs/req",
-        f"{base_cpu / requests * 1e6:,.0f} µs/req",
-        f"{mine / base_cpu:.2f}{_spread(paired)}",
-        "",
-        None,
-    )
+    shown = [f"{cpu / requests * 1e6:,.0f} µs/req" for cpu in (mine, base_cpu)]
+    return _compared(scenario, measure, shown, mine / base_cpu, paired)

@@ -1,5 +1,5 @@
-"""Plain helpers for the tests: the token, seed data, a user's environment, running the CLI
-(to its end, or started to be interrupted), and the documentation (the README and
+"""Plain helpers for the tests: the token, seed data, a user's environment, running Python
+code or the CLI (to its end, or started to be interrupted), and the documentation (the README and
 docs/): its pages, code blocks and their runs."""
 
 from __future__ import annotations
@@ -44,6 +44,20 @@ def load_seed(name: str) -> Any:
     return json.loads((DATA / name).read_text(encoding="utf-8"))
 
 
+def run_python(
+    code: str, *args: str, dev: bool = False, seconds: float = 60, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """``python -c CODE ARGS`` (``-X dev`` first with ``dev``) in a user's environment
+    (+ ``env``), its output captured as text; killed after ``seconds``."""
+    return subprocess.run(
+        [sys.executable, *(["-X", "dev"] if dev else []), "-c", code, *args],
+        env=user_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=seconds,
+    )
+
+
 def run_cli(
     server: FakeServer, *args: str, stdin: str | None = None, **env: str
 ) -> subprocess.CompletedProcess[str]:
@@ -57,6 +71,15 @@ def run_cli(
         text=True,
         timeout=60,
     )
+
+
+def applied(
+    server: FakeServer, *args: str, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``virtnum numbers apply ARGS`` against ``server`` (``run_cli``), asserted to succeed."""
+    result = run_cli(server, "numbers", "apply", *args, stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    return result
 
 
 def run_cli_on_a_terminal(

@@ -76,17 +76,12 @@ def test_error_tree_matches_the_design() -> None:
 
 
 def test_library_does_not_import_cli_or_testing() -> None:
-    import subprocess
-    import sys
-
-    from ._support import user_env
+    from ._support import run_python
 
     code = (
         "import sys, virtnum; "
         "bad = [m for m in sys.modules if m.startswith(('virtnum.cli', 'virtnum.testing'))]; "
         "print(bad); sys.exit(bool(bad))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], env=user_env(), capture_output=True, text=True
-    )
+    result = run_python(code)
     assert result.returncode == 0, result.stdout

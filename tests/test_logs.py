@@ -3,15 +3,12 @@ at DEBUG a listing also says how many records it decoded, and how long that took
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from virtnum._logs import shown_url
 from virtnum.testing import FakeServer
 
-from ._support import TOKEN, user_env
+from ._support import TOKEN, run_python
 
 SCRIPT = """
 import sys
@@ -24,13 +21,7 @@ with Client(sys.argv[2], base_url=sys.argv[1]) as client:
 
 @pytest.mark.parametrize(("level", "lines"), [("debug", 3), ("info", 0), ("", 0), ("loud", 0)])
 def test_virtnum_log(threaded_server: FakeServer, level: str, lines: int) -> None:
-    result = subprocess.run(
-        [sys.executable, "-c", SCRIPT, threaded_server.url, TOKEN],
-        env=user_env(VIRTNUM_LOG=level),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_python(SCRIPT, threaded_server.url, TOKEN, VIRTNUM_LOG=level)
     assert result.returncode == 0, result.stderr
     logged = [line for line in result.stderr.splitlines() if " virtnum " in line]
     assert len(logged) == lines, result.stderr

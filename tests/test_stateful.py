@@ -32,27 +32,25 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from virtnum import AsyncClient, VirtnumError
+from virtnum import VirtnumError
 from virtnum._http.transport import Transport
 from virtnum.testing import FakeServer
 
 from . import _ledger_checks as checks
 from . import _ledger_writes as writes
 from ._ledger import Outcome, SecretWatch, View, as_records, selected
+from ._ledger_calls import PROXY_PASSWORD, PROXY_USER, LedgerCalls
 from ._ledger_faults import (
     FAULTS_NOW,
-    TIMEOUT,
     WHERE,
     Faults,
     Where,
-    closed_port,
     differences,
     switch_on,
 )
@@ -62,8 +60,6 @@ from ._support import TOKEN
 EXPLORE = int(os.environ.get("VIRTNUM_STATEFUL_EXAMPLES", "0"))
 NUMBERS = 10
 IDS = st.integers(1, NUMBERS + 4)  # some absent at first, some added later
-GUARD = 30.0  # a call still running after this long is hung
-PROXY_USER, PROXY_PASSWORD = "proxy-user-4d2a", "proxy-pass-8e7f"
 PROXIES = ("direct", "direct", "itself", "dead")
 
 
@@ -71,7 +67,7 @@ async def _no_pause(delay: float) -> None:
     await asyncio.sleep(0)
 
 
-class LedgerMachine(RuleBasedStateMachine):
+class LedgerMachine(LedgerCalls, RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.runner = asyncio.Runner()
@@ -102,95 +98,9 @@ class LedgerMachine(RuleBasedStateMachine):
             self.log.removeHandler(self.watch)
             self.log.setLevel(self.level)
 
-    def new_client(self, proxy: str) -> AsyncClient:
-        """A client of the server: ``direct``, through the server as its own proxy
-        (``itself``), or through a proxy that is not there (``dead``)."""
-        url = self.server.url
-        proxies = {"itself": url, "dead": f"http://127.0.0.1:{closed_port()}"}
-        via = proxies.get(proxy)
-        credentials = f"http://{PROXY_USER}:{PROXY_PASSWORD}@"
-        return AsyncClient(
-            TOKEN,
-            base_url=url,
-            allow_insecure_http=True,
-            timeout=TIMEOUT,
-            connect_timeout=TIMEOUT,
-            max_retries=1,
-            max_connections=2,
-            proxy=None if via is None else via.replace("http://", credentials),
-        )
-
     def next_serial(self) -> int:
         self.serial += 1
         return self.serial
-
-    # -- running calls ---------------------------------------------------------------
-
-    async def outcome(self, call: Awaitable[Any]) -> Outcome:
-        """How ``call`` ended; AssertionError for a CancelledError nobody asked for."""
-        try:
-            return Outcome(await call)
-        except VirtnumError as error:
-            return Outcome(error=error)
-        except asyncio.CancelledError as exc:
-            raise AssertionError("a call the test did not cancel raised CancelledError") from exc
-
-    async def guarded(self, scenario: Awaitable[Any]) -> Any:
-        """``scenario`` with a hang guard, then waiting until the server is idle (the
-        writes of timed-out requests applied, stale answers delivered: their fault holds
-        them back until the step's calls are over, so they meet idle connections)."""
-        async with asyncio.timeout(GUARD) as guard:
-            try:
-                result = await scenario
-            except TimeoutError:
-                assert not guard.expired(), f"a call still ran after {GUARD}s"
-                raise
-        for _ in range(int(GUARD / 0.01)):
-            self.server.stale.flush()
-            if self.server.idle:
-                break
-            await asyncio.sleep(0.01)
-        assert self.server.idle, "the server never became idle"
-        for _ in range(5):  # let the client's side read what arrived
-            await asyncio.sleep(0)
-        return result
-
-    def call(self, make: Callable[[], Awaitable[Any]], faults: Faults) -> Outcome:
-        switch_on(self.server, faults)
-        outcome: Outcome = self.runner.run(self.guarded(self.outcome(make())))
-        self.watch.check(outcome)
-        return outcome
-
-    async def reached(self, served: int, task: asyncio.Future[Any]) -> None:
-        """Turn the loop until the server has taken ``served`` more requests (or ``task``
-        is done): a point to interrupt at that does not depend on timing."""
-        until = self.server.requests_served + served
-        for _ in range(10_000):
-            if self.server.requests_served >= until or task.done():
-                return
-            await asyncio.sleep(0)
-
-    def interrupted(
-        self, make: Callable[[], Awaitable[Any]], served: int, faults: Faults
-    ) -> Outcome:
-        """``make()`` in a task the test cancels once the server has taken ``served``
-        requests (0: before it starts)."""
-
-        async def scenario() -> Outcome:
-            task = asyncio.ensure_future(make())
-            await self.reached(served, task)
-            task.cancel()
-            try:
-                return Outcome(await task)
-            except asyncio.CancelledError:
-                return Outcome(cancelled=True)
-            except VirtnumError as error:
-                return Outcome(error=error)
-
-        switch_on(self.server, faults)
-        outcome: Outcome = self.runner.run(self.guarded(scenario()))
-        self.watch.check(outcome)
-        return outcome
 
     # -- checks ----------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -42,6 +43,13 @@ def _payload(body: bytes) -> Payload:
     return Payload(body, "GET", "http://127.0.0.1/numbers/virtual-number")
 
 
+def _pages(
+    record: Callable[[bool], st.SearchStrategy[dict[str, Any]]],
+) -> st.SearchStrategy[list[dict[str, Any]]]:
+    """Pages of up to six of ``record(wrong)``: a page draws ``wrong`` once, for all."""
+    return st.booleans().flatmap(lambda wrong: st.lists(record(wrong), max_size=6))
+
+
 def _assert_paths_agree(
     body: bytes, structure: Any, decode: Any, fast: Any, cls: type[Any] = VirtualNumber
 ) -> None:
@@ -59,10 +67,7 @@ def _assert_paths_agree(
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    page=st.booleans().flatmap(lambda wrong: st.lists(records(wrong), max_size=6)),
-    spaced=st.booleans(),
-)
+@given(page=_pages(records), spaced=st.booleans())
 def test_a_page_decodes_as_the_cattrs_path_structures_it(
     page: list[dict[str, Any]], spaced: bool
 ) -> None:
@@ -156,10 +161,7 @@ def capacity_records(draw: st.DrawFn, wrong: bool = True) -> dict[str, Any]:
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    page=st.booleans().flatmap(lambda wrong: st.lists(capacity_records(wrong), max_size=6)),
-    spaced=st.booleans(),
-)
+@given(page=_pages(capacity_records), spaced=st.booleans())
 def test_a_capacity_page_decodes_as_the_cattrs_path_structures_it(
     page: list[dict[str, Any]], spaced: bool
 ) -> None:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import subprocess
-import sys
 import zlib
 from collections.abc import Callable
 
@@ -19,7 +17,7 @@ from virtnum import (
 )
 from virtnum.testing import FakeServer
 
-from .._support import TOKEN, user_env
+from .._support import TOKEN, run_python
 from ._raw import raw_response, raw_server
 
 MB = 1 << 20
@@ -81,9 +79,7 @@ asyncio.run(main())
 
 
 def test_a_decompression_bomb_leaves_peak_memory_bounded() -> None:
-    result = subprocess.run(
-        [sys.executable, "-c", BOMB], env=user_env(), capture_output=True, text=True, timeout=120
-    )
+    result = run_python(BOMB, seconds=120)
     assert result.returncode == 0, result.stderr
     growth = int(result.stdout)
     assert growth < 100 * MB, f"peak RSS grew by {growth / MB:.0f} MB"

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import random
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from virtnum import (
 from virtnum.testing import FakeServer
 
 from .._support import TOKEN
+from ._raw import raw_response, raw_server
 
 DEEP = b"[" * 200_000 + b"]" * 200_000
 
@@ -103,58 +103,21 @@ async def test_a_record_for_another_id_is_refused(server: FakeServer) -> None:
 # ------------------------------------------------------------ byte-level misbehaviour
 
 
-def _response(status: str, body: bytes = b"", extra: str = "") -> bytes:
-    head = f"HTTP/1.1 {status}\r\nContent-Type: application/json\r\n{extra}"
-    return head.encode() + f"Content-Length: {len(body)}\r\n\r\n".encode() + body
-
-
-Script = Callable[[int, bytes], list[bytes] | None]
-
-
-@asynccontextmanager
-async def raw_server(script: Script) -> AsyncIterator[tuple[str, list[bytes]]]:
-    """A TCP server on 127.0.0.1: ``script(n, request_head)`` gives the bytes to send for
-    the n-th request (None: close without answering)."""
-    seen: list[bytes] = []
-
-    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            while True:
-                head = await reader.readuntil(b"\r\n\r\n")
-                seen.append(head)
-                answer = script(len(seen), head)
-                if answer is None:
-                    break
-                for chunk in answer:
-                    writer.write(chunk)
-                await writer.drain()
-        except (asyncio.IncompleteReadError, ConnectionError):
-            pass
-        finally:
-            writer.close()
-
-    server = await asyncio.start_server(handle, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}", seen
-    finally:
-        server.close()
-        await server.wait_closed()
-
-
 def _number(id: int) -> bytes:
     return json.dumps({"id": id, "number": f"7920000000{id}"}).encode()
 
 
 async def test_an_unsolicited_response_is_never_the_next_answer() -> None:
-    def script(n: int, head: bytes) -> list[bytes]:
+    requests = itertools.count(1)
+
+    def script(head: bytes, body: bytes) -> bytes:
         wanted = int(head.split(b" ")[1].rsplit(b"/", 1)[1])
-        answer = [_response("200 OK", _number(wanted))]
-        if n == 1:  # and then, unasked, a second answer on the idle connection
-            answer.append(_response("200 OK", _number(99)))
+        answer = raw_response("200 OK", _number(wanted))
+        if next(requests) == 1:  # and then, unasked, a second answer on the idle connection
+            answer += raw_response("200 OK", _number(99))
         return answer
 
-    async with raw_server(script) as (url, _), AsyncClient(TOKEN, base_url=url) as client:
+    async with raw_server(script) as raw, AsyncClient(TOKEN, base_url=raw.url) as client:
         assert (await client.numbers.get(1)).id == 1
         await asyncio.sleep(0.05)
         outcome = (await client.numbers.get_many([3], return_exceptions=True))[0]
@@ -168,15 +131,16 @@ async def test_an_unsolicited_response_is_never_the_next_answer() -> None:
 async def test_a_delete_whose_answer_was_lost_is_not_reported_as_not_found() -> None:
     deleted: set[int] = set()
 
-    def script(n: int, head: bytes) -> list[bytes] | None:
+    def script(head: bytes, body: bytes) -> bytes | None:
         if head.startswith(b"GET"):
-            return [_response("200 OK", _number(5))]
+            return raw_response("200 OK", _number(5))
         if 5 in deleted:
-            return [_response("404 Not Found", b'{"error": "not found"}')]
+            return raw_response("404 Not Found", b'{"error": "not found"}')
         deleted.add(5)
         return None  # deleted, then the connection drops before the answer
 
-    async with raw_server(script) as (url, seen):
+    async with raw_server(script) as raw:
+        seen, url = raw.heads, raw.url
         async with AsyncClient(TOKEN, base_url=url, max_retries=0) as client:
             await client.numbers.get(5)  # a pooled keep-alive connection, as in real use
             with pytest.raises(APIConnectionError) as info:
@@ -196,16 +160,16 @@ async def test_a_delete_whose_answer_was_lost_is_not_reported_as_not_found() -> 
 
 @pytest.mark.parametrize(
     "answer",
-    [_response("204 No Content").replace(b"Content-Length: 0\r\n", b""), _response("200 OK")],
+    [raw_response("204 No Content").replace(b"Content-Length: 0\r\n", b""), raw_response("200 OK")],
     ids=["204", "200-empty"],
 )
 async def test_a_delete_answered_with_no_body_is_success(answer: bytes) -> None:
     async with (
-        raw_server(lambda n, head: [answer]) as (url, seen),
-        AsyncClient(TOKEN, base_url=url) as client,
+        raw_server(lambda head, body: answer) as raw,
+        AsyncClient(TOKEN, base_url=raw.url) as client,
     ):
         assert await client.numbers.delete(5) is None
-    assert seen[0].startswith(b"DELETE /numbers/virtual-number/5 ")
+    assert raw.heads[0].startswith(b"DELETE /numbers/virtual-number/5 ")
 
 
 async def test_paging_ends_against_a_server_that_ignores_page_and_shuffles() -> None:

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import subprocess
-import sys
 
 import pytest
 
 from virtnum import APIConnectionError, AsyncClient, VirtnumError
 from virtnum.testing import FakeServer
 
-from .._support import TOKEN, user_env
+from .._support import TOKEN, run_python
 
 SCRIPT = """
 import asyncio, gc, os, sys, threading, warnings
@@ -44,13 +42,7 @@ print(got, fds() - before)
 
 
 def test_one_client_from_successive_runs_and_threads(threaded_server: FakeServer) -> None:
-    result = subprocess.run(
-        [sys.executable, "-X", "dev", "-c", SCRIPT, threaded_server.url, TOKEN],
-        env=user_env(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_python(SCRIPT, threaded_server.url, TOKEN, dev=True)
     assert result.returncode == 0, result.stderr
     numbers, leaked_fds = result.stdout.rsplit("]", 1)
     assert numbers + "]" == str(list(range(1, 10)))
@@ -84,13 +76,7 @@ print(got, left)
 def test_a_later_close_closes_what_a_loop_closed_without_shutdown_left(
     threaded_server: FakeServer,
 ) -> None:
-    result = subprocess.run(
-        [sys.executable, "-X", "dev", "-c", DEAD_LOOP, threaded_server.url, TOKEN],
-        env=user_env(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_python(DEAD_LOOP, threaded_server.url, TOKEN, dev=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["1", "0"]  # the connection's socket closed by close()
     assert result.stderr == ""  # no ResourceWarning, no "Unclosed client session"

@@ -7,7 +7,7 @@ import logging
 import re
 from collections.abc import AsyncIterator
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, TypeVar
 
 import aiohttp
 import pytest
@@ -39,6 +39,7 @@ NUMBERS = f"{BASE}/numbers/virtual-number"
 NUMBER_1 = f"{NUMBERS}/1"
 LIST_PATTERN = re.compile(r"^https://api\.test/numbers/virtual-number(\?.*)?$")
 PAYLOAD = {"id": 1, "number": "79200000001", "type": "def", "state": "active"}
+E = TypeVar("E", bound=BaseException)
 
 
 class _CompatClientResponse(aiohttp.ClientResponse):
@@ -54,6 +55,27 @@ class _CompatClientResponse(aiohttp.ClientResponse):
 def _aioresponses_compat(monkeypatch: pytest.MonkeyPatch) -> None:
     if "stream_writer" in inspect.signature(aiohttp.ClientResponse.__init__).parameters:
         monkeypatch.setattr(aioresponses_core, "ClientResponse", _CompatClientResponse)
+
+
+def _url_of(call: str) -> str | re.Pattern[str]:
+    """The URL that the ``call`` of ``_call`` requests."""
+    return LIST_PATTERN if call == "list" else NUMBER_1
+
+
+async def _call(client: AsyncClient, call: str, **query: str) -> Any:
+    """``numbers.get(1)`` for the ``"get"`` case of a test, else ``numbers.list(**query)``."""
+    if call == "get":
+        return await client.numbers.get(1)
+    return await client.numbers.list(**query)
+
+
+async def _get_error(client: AsyncClient, kind: type[E], **answer: Any) -> E:
+    """The ``kind`` of error ``numbers.get(1)`` raises when its URL answers ``answer``."""
+    with aioresponses() as m:
+        m.get(NUMBER_1, **answer)
+        with pytest.raises(kind) as info:
+            await client.numbers.get(1)
+    return info.value
 
 
 @pytest.fixture
@@ -159,12 +181,9 @@ async def test_status_maps_to_error_class(
     mocked_client: AsyncClient, status: int, error_class: type[APIStatusError], call: str
 ) -> None:
     with aioresponses() as m:
-        m.get(LIST_PATTERN if call == "list" else NUMBER_1, status=status, body="nope")
+        m.get(_url_of(call), status=status, body="nope")
         with pytest.raises(APIStatusError) as info:
-            if call == "get":
-                await mocked_client.numbers.get(1)
-            else:
-                await mocked_client.numbers.list(state="active")
+            await _call(mocked_client, call, state="active")
     error = info.value
     assert type(error) is error_class
     assert isinstance(error, APIError)
@@ -177,11 +196,8 @@ async def test_status_maps_to_error_class(
 
 
 async def test_403_message_mentions_allow_list(mocked_client: AsyncClient) -> None:
-    with aioresponses() as m:
-        m.get(NUMBER_1, status=403, body="Forbidden")
-        with pytest.raises(PermissionDeniedError) as info:
-            await mocked_client.numbers.get(1)
-    assert "allow-list" in str(info.value)
+    error = await _get_error(mocked_client, PermissionDeniedError, status=403, body="Forbidden")
+    assert "allow-list" in str(error)
 
 
 async def test_error_carries_request_details(mocked_client: AsyncClient) -> None:
@@ -204,12 +220,15 @@ async def test_error_carries_request_details(mocked_client: AsyncClient) -> None
 
 
 async def test_a_request_id_echoing_the_token_is_redacted(mocked_client: AsyncClient) -> None:
-    with aioresponses() as m:
-        m.get(NUMBER_1, status=500, body="boom", headers={"X-Request-Id": f"id-{TOKEN}-x"})
-        with pytest.raises(InternalServerError) as info:
-            await mocked_client.numbers.get(1)
-    assert info.value.request_id == "id-[redacted]-x"
-    assert TOKEN not in repr(info.value) + str(info.value) + str(vars(info.value))
+    error = await _get_error(
+        mocked_client,
+        InternalServerError,
+        status=500,
+        body="boom",
+        headers={"X-Request-Id": f"id-{TOKEN}-x"},
+    )
+    assert error.request_id == "id-[redacted]-x"
+    assert TOKEN not in repr(error) + str(error) + str(vars(error))
 
 
 async def test_hooks_and_raw_responses_see_the_redacted_request_id() -> None:
@@ -235,12 +254,9 @@ async def test_hooks_and_raw_responses_see_the_redacted_request_id() -> None:
 
 
 async def test_request_id_is_none_without_header(mocked_client: AsyncClient) -> None:
-    with aioresponses() as m:
-        m.get(NUMBER_1, status=500, body="boom")
-        with pytest.raises(InternalServerError) as info:
-            await mocked_client.numbers.get(1)
-    assert info.value.request_id is None
-    assert info.value.body == "boom"
+    error = await _get_error(mocked_client, InternalServerError, status=500, body="boom")
+    assert error.request_id is None
+    assert error.body == "boom"
 
 
 async def test_error_url_has_no_query_string(mocked_client: AsyncClient) -> None:
@@ -254,30 +270,22 @@ async def test_error_url_has_no_query_string(mocked_client: AsyncClient) -> None
 
 @pytest.mark.parametrize("body", ["x" * 100_000, "я" * 50_000, "€" * 10_000])
 async def test_huge_body_is_truncated(mocked_client: AsyncClient, body: str) -> None:
-    with aioresponses() as m:
-        m.get(NUMBER_1, status=500, body=body)
-        with pytest.raises(InternalServerError) as info:
-            await mocked_client.numbers.get(1)
-    error = info.value
+    error = await _get_error(mocked_client, InternalServerError, status=500, body=body)
     assert 0 < len(error.body) <= 500
     assert body.startswith(error.body.rstrip("\ufffd"))
     assert len(str(error)) < 1000
 
 
 async def test_rate_limit_parses_retry_after(mocked_client: AsyncClient) -> None:
-    with aioresponses() as m:
-        m.get(NUMBER_1, status=429, body="slow down", headers={"Retry-After": "7"})
-        with pytest.raises(RateLimitError) as info:
-            await mocked_client.numbers.get(1)
-    assert info.value.retry_after == 7.0
+    error = await _get_error(
+        mocked_client, RateLimitError, status=429, body="slow down", headers={"Retry-After": "7"}
+    )
+    assert error.retry_after == 7.0
 
 
 async def test_rate_limit_without_retry_after(mocked_client: AsyncClient) -> None:
-    with aioresponses() as m:
-        m.get(NUMBER_1, status=429, body="slow down")
-        with pytest.raises(RateLimitError) as info:
-            await mocked_client.numbers.get(1)
-    assert info.value.retry_after is None
+    error = await _get_error(mocked_client, RateLimitError, status=429, body="slow down")
+    assert error.retry_after is None
 
 
 # ---------------------------------------------------------------- bad 2xx bodies
@@ -289,17 +297,9 @@ async def test_html_200_raises_response_validation_error(
 ) -> None:
     html = "<html><body>Maintenance window</body></html>"
     with aioresponses() as m:
-        m.get(
-            LIST_PATTERN if call == "list" else NUMBER_1,
-            status=200,
-            body=html,
-            content_type="text/html",
-        )
+        m.get(_url_of(call), status=200, body=html, content_type="text/html")
         with pytest.raises(ResponseValidationError) as info:
-            if call == "get":
-                await mocked_client.numbers.get(1)
-            else:
-                await mocked_client.numbers.list()
+            await _call(mocked_client, call)
     message = str(info.value)
     assert "Maintenance window" in message
     assert "<html>" in message
@@ -310,23 +310,19 @@ async def test_html_200_raises_response_validation_error(
 async def test_empty_200_raises_response_validation_error(
     mocked_client: AsyncClient, body: str
 ) -> None:
-    with aioresponses() as m:
-        m.get(NUMBER_1, status=200, body=body)
-        with pytest.raises(ResponseValidationError) as info:
-            await mocked_client.numbers.get(1)
-    assert "empty" in str(info.value)
-    assert info.value.__cause__ is None
-    assert info.value.__context__ is None
+    error = await _get_error(mocked_client, ResponseValidationError, status=200, body=body)
+    assert "empty" in str(error)
+    assert error.__cause__ is None
+    assert error.__context__ is None
 
 
 async def test_html_200_snippet_is_bounded(mocked_client: AsyncClient) -> None:
-    with aioresponses() as m:
-        m.get(NUMBER_1, status=200, body="<html>" + "a" * 100_000)
-        with pytest.raises(ResponseValidationError) as info:
-            await mocked_client.numbers.get(1)
-    assert "<html>" in str(info.value)
-    assert len(str(info.value)) < 1000
-    assert info.value.__context__ is None
+    error = await _get_error(
+        mocked_client, ResponseValidationError, status=200, body="<html>" + "a" * 100_000
+    )
+    assert "<html>" in str(error)
+    assert len(str(error)) < 1000
+    assert error.__context__ is None
 
 
 # ---------------------------------------------------------------- aiohttp failures
@@ -352,12 +348,9 @@ async def test_aiohttp_exceptions_become_api_errors(
     call: str,
 ) -> None:
     with aioresponses() as m:
-        m.get(LIST_PATTERN if call == "list" else NUMBER_1, exception=exception)
+        m.get(_url_of(call), exception=exception)
         with pytest.raises(APIConnectionError) as info:
-            if call == "get":
-                await mocked_client.numbers.get(1)
-            else:
-                await mocked_client.numbers.list(state="active")
+            await _call(mocked_client, call, state="active")
     error = info.value
     assert type(error) is error_class
     assert marker in str(error)
@@ -369,12 +362,9 @@ async def test_aiohttp_exceptions_become_api_errors(
 
 
 async def test_timeout_is_a_connection_error(mocked_client: AsyncClient) -> None:
-    with aioresponses() as m:
-        m.get(NUMBER_1, exception=TimeoutError())
-        with pytest.raises(APIConnectionError) as info:
-            await mocked_client.numbers.get(1)
-    assert isinstance(info.value, APITimeoutError)
-    assert info.value.url == NUMBER_1
+    error = await _get_error(mocked_client, APIConnectionError, exception=TimeoutError())
+    assert isinstance(error, APITimeoutError)
+    assert error.url == NUMBER_1
 
 
 # ---------------------------------------------------------------- retries
@@ -600,11 +590,9 @@ async def test_token_never_in_errors_repr_or_logs(
 
 
 async def test_echoed_token_is_replaced_in_body(mocked_client: AsyncClient) -> None:
-    with aioresponses() as m:
-        m.get(NUMBER_1, status=400, body=f'{{"error": "invalid token {TOKEN}"}}')
-        with pytest.raises(BadRequestError) as info:
-            await mocked_client.numbers.get(1)
-    error = info.value
+    error = await _get_error(
+        mocked_client, BadRequestError, status=400, body=f'{{"error": "invalid token {TOKEN}"}}'
+    )
     assert TOKEN not in error.body
     assert "[redacted]" in error.body
     assert error.body.startswith('{"error": "invalid token ')
@@ -615,11 +603,7 @@ async def test_token_straddling_body_truncation_is_not_leaked(mocked_client: Asy
     """The body is cut to 500 characters before the token is cut out, so a token that
     straddles character 500 leaves its first part in ``.body``."""
     body = "x" * 490 + TOKEN + "y" * 100
-    with aioresponses() as m:
-        m.get(NUMBER_1, status=400, body=body)
-        with pytest.raises(BadRequestError) as info:
-            await mocked_client.numbers.get(1)
-    error = info.value
+    error = await _get_error(mocked_client, BadRequestError, status=400, body=body)
     assert len(error.body) <= 500
     assert TOKEN[:10] not in error.body  # "tok-SECRET"
 

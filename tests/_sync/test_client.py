@@ -7,7 +7,9 @@ import gc
 import threading
 import time
 import warnings
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 import pytest
 
@@ -17,9 +19,22 @@ from virtnum.testing import FakeServer
 
 from .._support import TOKEN
 
+T = TypeVar("T")
+
 
 def portal_threads() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if "portal" in t.name]
+
+
+def _drawn_lazily(server: FakeServer, start: Callable[[], Iterator[T]]) -> tuple[T, Iterator[T]]:
+    """``start()``'s iterator sends nothing until its first item is drawn, then one request:
+    returns that item and the iterator, now past it."""
+    before = len(server.requests)
+    items = start()
+    assert len(server.requests) == before  # nothing sent until asked
+    first = next(items)
+    assert len(server.requests) == before + 1
+    return first, items
 
 
 def test_get_list_outbound_and_get_many(sync_client: Client, threaded_server: FakeServer) -> None:
@@ -45,13 +60,9 @@ def test_errors_are_the_async_clients(sync_client: Client) -> None:
 def test_iter_is_lazy_one_request_per_page(
     sync_client: Client, threaded_server: FakeServer
 ) -> None:
-    before = len(threaded_server.requests)
-    iterator = sync_client.numbers.iter(page_size=10)
-    assert len(threaded_server.requests) == before  # nothing sent until asked
-    first = next(iterator)
+    first, items = _drawn_lazily(threaded_server, lambda: sync_client.numbers.iter(page_size=10))
     assert first.id == 1
-    assert len(threaded_server.requests) == before + 1
-    rest = list(iterator)
+    rest = list(items)
     assert [first.id] + [n.id for n in rest] == list(threaded_server.numbers)
 
 
@@ -69,14 +80,11 @@ def test_breaking_out_of_iter_stops_paging(
 def test_pages_yields_lists_one_request_per_page(
     sync_client: Client, threaded_server: FakeServer
 ) -> None:
-    before = len(threaded_server.requests)
-    pages = sync_client.numbers.pages(page_size=20)
-    assert len(threaded_server.requests) == before  # nothing sent until asked
-    first = next(pages)
+    first, pages = _drawn_lazily(threaded_server, lambda: sync_client.numbers.pages(page_size=20))
     assert [n.id for n in first] == list(range(1, 21))
-    assert len(threaded_server.requests) == before + 1
+    sent = len(threaded_server.requests)
     assert [len(page) for page in pages] == [20, 10]
-    assert len(threaded_server.requests) == before + 3
+    assert len(threaded_server.requests) == sent + 2
 
 
 def test_pages_checks_its_arguments_when_called(sync_client: Client) -> None:

@@ -48,18 +48,9 @@ with serving_in_thread(FakeServer(5, token="tok-ctrl-c")) as server:
 
 
 def _ctrl_c(where: str) -> list[str]:
-    import subprocess
-    import sys
+    from .._support import run_python
 
-    from .._support import user_env
-
-    done = subprocess.run(
-        [sys.executable, "-c", CTRL_C, where],
-        env=user_env(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = run_python(CTRL_C, where)
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     return done.stdout.splitlines()

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import subprocess
-import sys
 import threading
 import time
 
@@ -15,7 +13,7 @@ import pytest
 from virtnum import Client, VirtnumError
 from virtnum.testing import FakeServer
 
-from .._support import TOKEN, user_env
+from .._support import TOKEN, run_python
 
 FORK = """
 import os, signal, sys
@@ -43,13 +41,7 @@ print("child exit", os.waitstatus_to_exitcode(status))
 
 
 def test_a_client_made_before_a_fork_works_in_the_child(threaded_server: FakeServer) -> None:
-    result = subprocess.run(
-        [sys.executable, "-c", FORK, threaded_server.url, TOKEN],
-        env=user_env(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_python(FORK, threaded_server.url, TOKEN)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip().endswith("child exit 0"), result.stdout
 
@@ -93,13 +85,7 @@ loop.close()
 def test_close_in_a_forked_child_leaves_the_parents_loop_alone(
     threaded_server: FakeServer,
 ) -> None:
-    result = subprocess.run(
-        [sys.executable, "-c", FORK_FROM_A_LOOP_THREAD, threaded_server.url, TOKEN],
-        env=user_env(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_python(FORK_FROM_A_LOOP_THREAD, threaded_server.url, TOKEN)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.splitlines() == ["child exit 0", "then 2"], result.stdout
     assert result.stderr == ""
@@ -149,13 +135,7 @@ def test_closing_during_calls_prints_nothing_but_their_errors() -> None:
     """Threads mid-call on their own loops, a session on the background loop too: the
     close must not race the threads' own loop shutdowns (no "Future exception was never
     retrieved", no "Task was destroyed")."""
-    done = subprocess.run(
-        [sys.executable, "-c", CLOSE_DURING_CALLS],
-        env=user_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = run_python(CLOSE_DURING_CALLS, seconds=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["['VirtnumError']"]
     assert done.stderr == ""

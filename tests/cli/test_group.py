@@ -51,14 +51,16 @@ def no_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def debug_run(
     secrets: Secrets,
     config: Path,
+    base_url: str,
     *args: str,
     proxy: str | None = None,
     proxy_source: str = "--proxy",
     token_source: str = "VIRTNUM_TOKEN",
     env: dict[str, str] | None = None,
 ) -> tuple[Result, list[tuple[str, str]]]:
-    """``virtnum --debug ARGS`` in this process, the token and the proxy given as named;
-    the result, and every text it showed (stdout, stderr, log records at DEBUG)."""
+    """``virtnum --debug --base-url BASE_URL ARGS`` in this process, the token and the proxy
+    given as named; the result, and every text it showed (stdout, stderr, log records at
+    DEBUG)."""
     options, values = ["--debug", "--max-retries", "0"], {"XDG_CONFIG_HOME": str(config)}
     values.update(env or {})
     if proxy is not None and proxy_source == "--proxy":
@@ -73,7 +75,7 @@ def debug_run(
     else:
         values["VIRTNUM_TOKEN"] = secrets.token
     with environment(**values), debug_log() as records:
-        result = CliRunner().invoke(cli, [*options, *args], input=stdin)
+        result = CliRunner().invoke(cli, [*options, "--base-url", base_url, *args], input=stdin)
     texts = [("stdout", result.stdout), ("stderr", result.stderr), ("output", result.output)]
     return result, [*texts, *texts_of_records(records)]
 
@@ -94,13 +96,7 @@ def test_debug_shows_a_refusing_proxy_without_its_password(
         proxy.status = 407
         url = EXAMPLE.proxy(port_of(proxy))
         result, texts = debug_run(
-            EXAMPLE,
-            no_config,
-            "--base-url",
-            API,
-            *GET_ONE,
-            proxy=url,
-            proxy_source=proxy_source,
+            EXAMPLE, no_config, API, *GET_ONE, proxy=url, proxy_source=proxy_source
         )
     _says_what_failed(result, "the proxy refused its credentials (407)")
     assert f"url='http://proxy-user:***@127.0.0.1:{port_of(proxy)}'" in result.stderr
@@ -112,14 +108,9 @@ def test_debug_shows_a_server_echoing_the_secrets_without_them(no_config: Path, 
     with echo_server() as server:  # a 500's message shows the start of its page
         server.status, server.style = 500, style
         url = f"http://127.0.0.1:{port_of(server)}"
-        get, got = debug_run(EXAMPLE, no_config, "--base-url", url, "numbers", "get", "1")
+        get, got = debug_run(EXAMPLE, no_config, url, *GET_ONE)
         add, added = debug_run(
-            EXAMPLE,
-            no_config,
-            "--base-url",
-            url,
-            *ADD_SIP,
-            env={"VIRTNUM_SIP_PASSWORD": EXAMPLE.sip_password},
+            EXAMPLE, no_config, url, *ADD_SIP, env={"VIRTNUM_SIP_PASSWORD": EXAMPLE.sip_password}
         )
     for result in (get, add):
         _says_what_failed(result, "status 500: <html>")
@@ -129,15 +120,8 @@ def test_debug_shows_a_server_echoing_the_secrets_without_them(no_config: Path, 
 def test_debug_shows_a_refused_connection_without_a_secret(no_config: Path) -> None:
     with refusing_port() as port:
         url = f"http://127.0.0.1:{port}"
-        direct, shown = debug_run(EXAMPLE, no_config, "--base-url", url, "numbers", "get", "1")
-        proxied, through = debug_run(
-            EXAMPLE,
-            no_config,
-            "--base-url",
-            API,
-            *GET_ONE,
-            proxy=EXAMPLE.proxy(port),
-        )
+        direct, shown = debug_run(EXAMPLE, no_config, url, *GET_ONE)
+        proxied, through = debug_run(EXAMPLE, no_config, API, *GET_ONE, proxy=EXAMPLE.proxy(port))
     _says_what_failed(direct, "connection refused")
     _says_what_failed(proxied, "the proxy could not be reached")
     assert leaks(EXAMPLE, [*shown, *through]) == []
@@ -147,27 +131,24 @@ def _runs(
     secrets: Secrets, config: Path, proxy_source: str, token_source: str, status: int, style: str
 ) -> Iterator[tuple[Result, list[tuple[str, str]]]]:
     """The failing runs of one drawing: a refusing proxy, an echoing server, a refusal."""
-    get = ("numbers", "get", "1")
     with echo_server() as server, refusing_port() as refused:
         server.status, server.style = status, style
         proxy = secrets.proxy(port_of(server))
         yield debug_run(
             secrets,
             config,
-            "--base-url",
             API,
-            *get,
+            *GET_ONE,
             proxy=proxy,
             proxy_source=proxy_source,
             token_source=token_source,
         )
         server.status = {407: 401, 403: 403, 502: 500}[status]  # now as the API
         url = f"http://127.0.0.1:{port_of(server)}"
-        yield debug_run(secrets, config, "--base-url", url, *get, token_source=token_source)
+        yield debug_run(secrets, config, url, *GET_ONE, token_source=token_source)
         yield debug_run(
             secrets,
             config,
-            "--base-url",
             url,
             *ADD_SIP,
             token_source=token_source,
@@ -176,9 +157,8 @@ def _runs(
         yield debug_run(
             secrets,
             config,
-            "--base-url",
             API,
-            *get,
+            *GET_ONE,
             proxy=secrets.proxy(refused),
             proxy_source=proxy_source,
             token_source=token_source,

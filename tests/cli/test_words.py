@@ -19,7 +19,7 @@ from virtnum.cli.errors import EXIT_CODES, EXIT_MEANINGS
 from virtnum.testing import FakeServer
 
 from .. import _support as support
-from .._support import run_cli, user_env
+from .._support import run_cli, run_python, user_env
 
 PYTHON_WORDS = ("=True", "token=", "page_size", "max_retries", "State(", "NumberType(", "filter '")
 
@@ -165,9 +165,7 @@ def test_the_help_version_and_usage_errors_import_no_sdk_machinery(
         "heavy = ('aiohttp', 'cattrs', 'msgspec', 'openpyxl', 'attrs', 'attr', 'virtnum.models')\n"
     )
     code += "print(sorted(m for m in heavy if m in sys.modules), file=sys.stderr)"
-    done = subprocess.run(
-        [sys.executable, "-c", code], env=user_env(), capture_output=True, text=True, timeout=60
-    )
+    done = run_python(code)
     assert done.stderr.strip().splitlines()[-1] == "[]"
     assert shown in done.stdout
 

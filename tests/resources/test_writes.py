@@ -20,6 +20,8 @@ from virtnum import (
 )
 from virtnum.testing import FakeServer
 
+from .._records import first_of_type
+
 PASSWORD = "pw-Very-SECRET-31"
 SIP = {
     "number": "74951112233",
@@ -28,10 +30,6 @@ SIP = {
     "server_host": "sip.other-operator.example",
     "server_port": 5060,
 }
-
-
-def first_of_type(server: FakeServer, kind: str) -> int:
-    return next(i for i, r in server.numbers.items() if r["type"] == kind)
 
 
 def sent_body(server: FakeServer) -> dict[str, object]:

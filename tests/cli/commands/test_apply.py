@@ -15,17 +15,10 @@ from virtnum.cli.commands.rows import read_rows, sniff
 from virtnum.testing import FakeServer
 from virtnum.testing.pytest_plugin import serving_in_thread
 
-from ..._support import TOKEN, run_cli, run_cli_on_a_terminal, run_readme_bash
+from ..._records import ids_of, puts
+from ..._support import TOKEN, applied, run_cli, run_cli_on_a_terminal, run_readme_bash
 
 ROOT = Path(__file__).parents[3]
-
-
-def ids_of(server: FakeServer, kind: str, count: int = 2) -> list[int]:
-    return [i for i, r in server.numbers.items() if r["type"] == kind][:count]
-
-
-def puts(server: FakeServer) -> list[dict[str, Any]]:
-    return [json.loads(r.body) for r in server.requests if r.method == "PUT"]
 
 
 def report_of(path: Path) -> list[dict[str, Any]]:
@@ -37,7 +30,7 @@ def report_of(path: Path) -> list[dict[str, Any]]:
 def test_plan_then_apply_then_nothing_to_change(
     threaded_server: FakeServer, tmp_path: Path
 ) -> None:
-    first, second = ids_of(threaded_server, "def")
+    first, second = ids_of(threaded_server, "def", 2)
     (city,) = ids_of(threaded_server, "abc", 1)
     threaded_server.numbers[first]["comment"] = "old"
     threaded_server.numbers[city]["comment"] = "same"
@@ -48,8 +41,7 @@ def test_plan_then_apply_then_nothing_to_change(
         f"{city},same,,\n"
     )
     threaded_server.numbers[second].update(purpose="company", employee_id=None)
-    dry = run_cli(threaded_server, "numbers", "apply", str(edits), "--dry-run")
-    assert dry.returncode == 0, dry.stderr
+    dry = applied(threaded_server, str(edits), "--dry-run")
     assert dry.stdout.splitlines() == [
         f'{first}\tcomment: "old" → "front desk"',
         f'{second}\tpurpose: "company" → "employee"',
@@ -59,8 +51,7 @@ def test_plan_then_apply_then_nothing_to_change(
     assert puts(threaded_server) == []
 
     report = tmp_path / "report.jsonl"
-    done = run_cli(threaded_server, "numbers", "apply", str(edits), "--report", str(report))
-    assert done.returncode == 0, done.stderr
+    done = applied(threaded_server, str(edits), "--report", str(report))
     assert done.stdout == dry.stdout
     assert report_of(report) == [
         {"id": first, "line": 2, "status": "ok", "error": None},
@@ -72,8 +63,7 @@ def test_plan_then_apply_then_nothing_to_change(
     assert threaded_server.numbers[second]["employee_id"] == 42
     assert len(puts(threaded_server)) == 2
 
-    again = run_cli(threaded_server, "numbers", "apply", str(edits), "--report", str(report))
-    assert again.returncode == 0, again.stderr
+    again = applied(threaded_server, str(edits), "--report", str(report))
     assert again.stdout == "nothing to change\n"
     assert len(puts(threaded_server)) == 2
     assert {line["status"] for line in report_of(report)} == {"unchanged"}
@@ -82,18 +72,14 @@ def test_plan_then_apply_then_nothing_to_change(
 def test_jsonl_null_clears_the_comment_and_an_empty_csv_cell_leaves_it(
     threaded_server: FakeServer,
 ) -> None:
-    number_id, other = ids_of(threaded_server, "def")
+    number_id, other = ids_of(threaded_server, "def", 2)
     threaded_server.numbers[number_id]["comment"] = "to clear"
     threaded_server.numbers[other]["comment"] = "kept"
     rows = f'{{"id": {number_id}, "comment": null}}\n\n'
-    result = run_cli(threaded_server, "numbers", "apply", "-", stdin=rows)
-    assert result.returncode == 0, result.stderr
+    result = applied(threaded_server, "-", stdin=rows)
     assert result.stdout == f'{number_id}\tcomment: "to clear" → null\n'
     assert threaded_server.numbers[number_id]["comment"] is None
-    result = run_cli(
-        threaded_server, "numbers", "apply", "-", stdin=f"id,comment,purpose\n{other},,company\n"
-    )
-    assert result.returncode == 0, result.stderr
+    applied(threaded_server, "-", stdin=f"id,comment,purpose\n{other},,company\n")
     assert threaded_server.numbers[other]["comment"] == "kept"
     assert threaded_server.numbers[other]["purpose"] == "company"
 
@@ -167,8 +153,7 @@ def test_a_purpose_on_a_type_the_documents_do_not_describe_is_sent(
     (number,) = ids_of(threaded_server, kind, 1)
     threaded_server.numbers[number]["purpose"] = "not_specified"
     text = f"id,purpose\n{number},company\n"
-    result = run_cli(threaded_server, "numbers", "apply", "-", stdin=text)
-    assert result.returncode == 0, result.stderr
+    applied(threaded_server, "-", stdin=text)
     assert puts(threaded_server) == [{"id": number, "purpose": "company"}]
     assert threaded_server.numbers[number]["purpose"] == "company"
 

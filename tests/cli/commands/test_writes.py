@@ -14,6 +14,7 @@ from virtnum.cli import EXIT_CODES, RowsFailed
 from virtnum.testing import FakeServer
 from virtnum.testing.pytest_plugin import serving_in_thread
 
+from ..._records import first_of_type
 from ..._support import TOKEN, run_cli, run_cli_on_a_terminal
 
 PASSWORD = "sip-Pa55-very-secret"
@@ -26,10 +27,6 @@ def inactive_server() -> Iterator[FakeServer]:
     """A FakeServer whose added mobile numbers never leave activation."""
     with serving_in_thread(FakeServer(20, token=TOKEN, activation_delay=None)) as fake:
         yield fake
-
-
-def first_of_type(server: FakeServer, kind: str) -> int:
-    return next(i for i, r in server.numbers.items() if r["type"] == kind)
 
 
 def writes(server: FakeServer) -> list[str]:

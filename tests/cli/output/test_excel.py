@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import openpyxl
 import pytest
@@ -19,17 +17,10 @@ from virtnum.cli.output.encodings import decode, sniff_delimiter
 from virtnum.cli.output.formats import FORMATS
 from virtnum.testing import FakeServer
 
-from ..._support import TOKEN, run_cli, user_env
+from ..._records import ids_of, puts
+from ..._support import TOKEN, applied, run_cli, user_env
 
 EXCEL_HEADER = "ID; Comment ;Purpose;employee_id"
-
-
-def of_type(server: FakeServer, kind: str, count: int = 1) -> list[int]:
-    return [i for i, r in server.numbers.items() if r["type"] == kind][:count]
-
-
-def puts(server: FakeServer) -> list[dict[str, Any]]:
-    return [json.loads(r.body) for r in server.requests if r.method == "PUT"]
 
 
 def run_bytes(server: FakeServer, *args: str, stdin: bytes) -> subprocess.CompletedProcess[str]:
@@ -56,12 +47,11 @@ def export(server: FakeServer, tmp_path: Path, *args: str, name: str = "numbers.
 def test_a_cp1251_file_with_semicolons_is_read_with_a_note(
     threaded_server: FakeServer, tmp_path: Path
 ) -> None:
-    (number_id,) = of_type(threaded_server, "def")
+    (number_id,) = ids_of(threaded_server, "def", 1)
     threaded_server.numbers[number_id].update(comment=None, purpose="company")
     path = tmp_path / "excel.csv"
     path.write_bytes(f"{EXCEL_HEADER}\r\n{number_id};Приёмная ;company;\r\n".encode("cp1251"))
-    result = run_cli(threaded_server, "numbers", "apply", str(path))
-    assert result.returncode == 0, result.stderr
+    result = applied(threaded_server, str(path))
     assert result.stdout == f'{number_id}\tcomment: null → "Приёмная"\n'
     assert threaded_server.numbers[number_id]["comment"] == "Приёмная"
     (note,) = [line for line in result.stderr.splitlines() if "note" in line]
@@ -70,7 +60,7 @@ def test_a_cp1251_file_with_semicolons_is_read_with_a_note(
 
 
 def test_cp1251_piped_into_apply_is_not_mojibake(threaded_server: FakeServer) -> None:
-    (number_id,) = of_type(threaded_server, "abc")
+    (number_id,) = ids_of(threaded_server, "abc", 1)
     data = f"id;comment\n{number_id};Бухгалтерия\n".encode("cp1251")
     dry = run_bytes(threaded_server, "numbers", "apply", "-", "--dry-run", stdin=data)
     assert dry.returncode == 0, dry.stderr
@@ -83,20 +73,18 @@ def test_cp1251_piped_into_apply_is_not_mojibake(threaded_server: FakeServer) ->
 def test_a_utf8_file_with_a_bom_and_semicolons_needs_no_note(
     threaded_server: FakeServer, tmp_path: Path
 ) -> None:
-    (number_id,) = of_type(threaded_server, "def")
+    (number_id,) = ids_of(threaded_server, "def", 1)
     path = tmp_path / "utf8.csv"
     path.write_bytes(f"\ufeff{EXCEL_HEADER}\r\n{number_id};Склад;;\r\n".encode())
-    result = run_cli(threaded_server, "numbers", "apply", str(path))
-    assert result.returncode == 0, result.stderr
+    result = applied(threaded_server, str(path))
     assert "note" not in result.stderr
     assert threaded_server.numbers[number_id]["comment"] == "Склад"
 
 
 def test_headers_match_in_any_case_and_cells_are_trimmed(threaded_server: FakeServer) -> None:
-    (number_id,) = of_type(threaded_server, "def")
+    (number_id,) = ids_of(threaded_server, "def", 1)
     text = f"ID, Comment , PURPOSE\n {number_id} ,  front desk  , Company \n"
-    result = run_cli(threaded_server, "numbers", "apply", "-", stdin=text)
-    assert result.returncode == 0, result.stderr
+    applied(threaded_server, "-", stdin=text)
     assert threaded_server.numbers[number_id]["comment"] == "front desk"
     assert threaded_server.numbers[number_id]["purpose"] == "company"
 
@@ -115,7 +103,7 @@ def test_a_file_neither_utf8_nor_cp1251_is_one_line_naming_the_line(
 
 
 def test_encoding_and_delimiter_override_the_detection(threaded_server: FakeServer) -> None:
-    (number_id,) = of_type(threaded_server, "def")
+    (number_id,) = ids_of(threaded_server, "def", 1)
     data = f"id|comment\n{number_id}|Отдел\n".encode("koi8-r")
     guessed = run_bytes(threaded_server, "numbers", "apply", "-", "--dry-run", stdin=data)
     assert guessed.returncode == 2  # no , ; or tab in the header: one unknown column
@@ -151,8 +139,7 @@ def test_the_export_comes_back_through_apply_unchanged(
     threaded_server: FakeServer, tmp_path: Path, args: list[str], name: str
 ) -> None:
     path = export(threaded_server, tmp_path, *args, name=name)
-    result = run_cli(threaded_server, "numbers", "apply", str(path), "--dry-run")
-    assert result.returncode == 0, result.stderr
+    result = applied(threaded_server, str(path), "--dry-run")
     assert result.stdout == "nothing to change\n"
     count = len(threaded_server.numbers)
     assert f"{count} row(s): 0 to change, {count} unchanged, 0 failed" in result.stderr
@@ -218,8 +205,7 @@ def test_a_workbook_edited_in_excel_is_applied(threaded_server: FakeServer, tmp_
     sheet.cell(row=3, column=header.index("comment") + 1, value="из Excel")
     sheet.cell(row=3, column=header.index("id") + 1, value=2.0)  # Excel's numbers are floats
     book.save(tmp_path / "edited.bin")  # found by its content, not its name
-    result = run_cli(threaded_server, "numbers", "apply", str(tmp_path / "edited.bin"))
-    assert result.returncode == 0, result.stderr
+    result = applied(threaded_server, str(tmp_path / "edited.bin"))
     assert result.stdout == '2\tcomment: null → "из Excel"\n'
     assert threaded_server.numbers[2]["comment"] == "из Excel"
     assert len(puts(threaded_server)) == 1

