@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import inspect
 import logging
-import re
-from collections.abc import AsyncIterator
-from types import SimpleNamespace
-from typing import Any, TypeVar
+from typing import Any
 
 import aiohttp
 import pytest
 from aioresponses import aioresponses
-from aioresponses import core as aioresponses_core
 from yarl import URL
 
 import virtnum
@@ -33,71 +28,20 @@ from virtnum import (
     VirtualNumber,
 )
 
-TOKEN = "tok-SECRET-123"
-BASE = "https://api.test"
-NUMBERS = f"{BASE}/numbers/virtual-number"
-NUMBER_1 = f"{NUMBERS}/1"
-LIST_PATTERN = re.compile(r"^https://api\.test/numbers/virtual-number(\?.*)?$")
-PAYLOAD = {"id": 1, "number": "79200000001", "type": "def", "state": "active"}
-E = TypeVar("E", bound=BaseException)
-
-
-class _CompatClientResponse(aiohttp.ClientResponse):
-    """aiohttp 3.14 made ``stream_writer`` a required argument of ClientResponse, which
-    aioresponses 0.7.9 does not pass (pnuckowski/aioresponses#289); supply a stub."""
-
-    def __init__(self, method: str, url: URL, **kwargs: Any) -> None:
-        kwargs.setdefault("stream_writer", SimpleNamespace(output_size=0))
-        super().__init__(method, url, **kwargs)
-
-
-@pytest.fixture(autouse=True)
-def _aioresponses_compat(monkeypatch: pytest.MonkeyPatch) -> None:
-    if "stream_writer" in inspect.signature(aiohttp.ClientResponse.__init__).parameters:
-        monkeypatch.setattr(aioresponses_core, "ClientResponse", _CompatClientResponse)
-
-
-def _url_of(call: str) -> str | re.Pattern[str]:
-    """The URL that the ``call`` of ``_call`` requests."""
-    return LIST_PATTERN if call == "list" else NUMBER_1
-
-
-async def _call(client: AsyncClient, call: str, **query: str) -> Any:
-    """``numbers.get(1)`` for the ``"get"`` case of a test, else ``numbers.list(**query)``."""
-    if call == "get":
-        return await client.numbers.get(1)
-    return await client.numbers.list(**query)
-
-
-async def _get_error(client: AsyncClient, kind: type[E], **answer: Any) -> E:
-    """The ``kind`` of error ``numbers.get(1)`` raises when its URL answers ``answer``."""
-    with aioresponses() as m:
-        m.get(NUMBER_1, **answer)
-        with pytest.raises(kind) as info:
-            await client.numbers.get(1)
-    return info.value
-
-
-@pytest.fixture
-async def mocked_client() -> AsyncIterator[AsyncClient]:
-    """A client of the mocked API (aioresponses), with no retries."""
-    api = AsyncClient(TOKEN, base_url=BASE, max_retries=0)
-    try:
-        yield api
-    finally:
-        await api.close()
-
-
-def calls(m: aioresponses) -> list[tuple[str, URL, Any]]:
-    """Every request aioresponses saw, as (method, normalized URL, RequestCall)."""
-    return [(key[0], key[1], call) for key, made in m.requests.items() for call in made]
-
-
-def only_call(m: aioresponses) -> Any:
-    made = calls(m)
-    assert len(made) == 1, made
-    return made[0][2]
-
+from ._calls import (
+    BASE,
+    LIST_PATTERN,
+    NUMBER_1,
+    NUMBERS,
+    PAYLOAD,
+    TOKEN,
+    _call,
+    _get_error,
+    _url_of,
+    assert_no_token,
+    calls,
+    only_call,
+)
 
 # ---------------------------------------------------------------- success paths
 
@@ -528,11 +472,6 @@ async def test_no_info_log_without_retry(
 
 
 # ---------------------------------------------------------------- the token never leaks
-
-
-def assert_no_token(*texts: object) -> None:
-    for text in texts:
-        assert TOKEN not in str(text), text
 
 
 async def test_token_never_in_errors_repr_or_logs(
