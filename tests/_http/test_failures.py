@@ -7,14 +7,16 @@ import asyncio
 
 import aiohttp
 import pytest
+from aioresponses import aioresponses
 from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
-from virtnum import APIConnectionError, APITimeoutError, AsyncClient
+from virtnum import APIConnectionError, APIError, APITimeoutError, AsyncClient
 from virtnum._http.failures import connection_failure, request_id_of
 from virtnum._redact import Redactor, secret_forms
 
 from .._secrets import refusing_port
+from ._calls import NUMBER_1, _call, _get_error, _url_of
 
 TOKEN = "tok-Q7-secret"
 API = "https://api.example.test:8443"
@@ -97,3 +99,42 @@ async def test_a_timeout_names_the_host_and_the_time_allowed() -> None:
         server.close()
         await server.wait_closed()
     assert f"no answer from 127.0.0.1:{port} within 0.3s" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("exception", "error_class", "marker"),
+    [
+        (aiohttp.ClientConnectionError("refused"), APIConnectionError, "connection failed"),
+        (aiohttp.ServerDisconnectedError(), APIConnectionError, "ServerDisconnectedError"),
+        (aiohttp.ClientPayloadError("cut"), APIConnectionError, "cut short"),
+        (TimeoutError(), APITimeoutError, "timed out"),
+        (aiohttp.ServerTimeoutError("slow"), APITimeoutError, "timed out"),
+        (aiohttp.ClientOSError(104, "reset"), APIConnectionError, "ClientOSError"),
+    ],
+)
+@pytest.mark.parametrize("call", ["get", "list"])
+async def test_aiohttp_exceptions_become_api_errors(
+    mocked_client: AsyncClient,
+    exception: BaseException,
+    error_class: type[APIError],
+    marker: str,
+    call: str,
+) -> None:
+    with aioresponses() as m:
+        m.get(_url_of(call), exception=exception)
+        with pytest.raises(APIConnectionError) as info:
+            await _call(mocked_client, call, state="active")
+    error = info.value
+    assert type(error) is error_class
+    assert marker in str(error)
+    assert error.__cause__ is None
+    assert error.__context__ is None
+    assert error.method == "GET"
+    assert error.attempts == 1
+    assert "state=active" not in str(error)
+
+
+async def test_timeout_is_a_connection_error(mocked_client: AsyncClient) -> None:
+    error = await _get_error(mocked_client, APIConnectionError, exception=TimeoutError())
+    assert isinstance(error, APITimeoutError)
+    assert error.url == NUMBER_1

@@ -30,9 +30,7 @@ from ._calls import (
     NUMBER_1,
     PAYLOAD,
     TOKEN,
-    _call,
     _get_error,
-    _url_of,
     assert_no_token,
     calls,
     only_call,
@@ -57,48 +55,6 @@ async def test_list_returns_models(mocked_client: AsyncClient) -> None:
         numbers = await mocked_client.numbers.list()
     assert [n.id for n in numbers] == [1, 2]
     assert only_call(m).kwargs["params"] is None
-
-
-# ---------------------------------------------------------------- aiohttp failures
-
-
-@pytest.mark.parametrize(
-    ("exception", "error_class", "marker"),
-    [
-        (aiohttp.ClientConnectionError("refused"), APIConnectionError, "connection failed"),
-        (aiohttp.ServerDisconnectedError(), APIConnectionError, "ServerDisconnectedError"),
-        (aiohttp.ClientPayloadError("cut"), APIConnectionError, "cut short"),
-        (TimeoutError(), APITimeoutError, "timed out"),
-        (aiohttp.ServerTimeoutError("slow"), APITimeoutError, "timed out"),
-        (aiohttp.ClientOSError(104, "reset"), APIConnectionError, "ClientOSError"),
-    ],
-)
-@pytest.mark.parametrize("call", ["get", "list"])
-async def test_aiohttp_exceptions_become_api_errors(
-    mocked_client: AsyncClient,
-    exception: BaseException,
-    error_class: type[APIError],
-    marker: str,
-    call: str,
-) -> None:
-    with aioresponses() as m:
-        m.get(_url_of(call), exception=exception)
-        with pytest.raises(APIConnectionError) as info:
-            await _call(mocked_client, call, state="active")
-    error = info.value
-    assert type(error) is error_class
-    assert marker in str(error)
-    assert error.__cause__ is None
-    assert error.__context__ is None
-    assert error.method == "GET"
-    assert error.attempts == 1
-    assert "state=active" not in str(error)
-
-
-async def test_timeout_is_a_connection_error(mocked_client: AsyncClient) -> None:
-    error = await _get_error(mocked_client, APIConnectionError, exception=TimeoutError())
-    assert isinstance(error, APITimeoutError)
-    assert error.url == NUMBER_1
 
 
 # ---------------------------------------------------------------- retries
