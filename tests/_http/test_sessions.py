@@ -1,15 +1,19 @@
-"""One AsyncClient from any event loop: a session per loop, closed before its loop."""
+"""One AsyncClient from any event loop: a session per loop, closed before its loop; a
+closed client refuses calls; with_options copies share the session, closed by the original."""
 
 from __future__ import annotations
 
 import asyncio
 
+import aiohttp
 import pytest
+from aioresponses import aioresponses
 
-from virtnum import APIConnectionError, AsyncClient, VirtnumError
+from virtnum import APIConnectionError, APIError, AsyncClient, InternalServerError, VirtnumError
 from virtnum.testing import FakeServer
 
 from .._support import TOKEN, run_python
+from ._calls import BASE, NUMBER_1, PAYLOAD, calls
 
 SCRIPT = """
 import asyncio, gc, os, sys, threading, warnings
@@ -160,3 +164,111 @@ async def test_a_cancel_of_the_callers_own_task_is_still_a_cancel(server: FakeSe
         await tasks[3]
     await client.close()
     await asyncio.gather(*tasks[:3], return_exceptions=True)
+
+
+async def test_use_after_close_raises() -> None:
+    api = AsyncClient(TOKEN, base_url=BASE, max_retries=0)
+    with aioresponses() as m:
+        m.get(NUMBER_1, payload=PAYLOAD, repeat=True)
+        assert (await api.numbers.get(1)).id == 1
+        await api.close()
+        assert api.is_closed
+        with pytest.raises(VirtnumError, match="closed") as info:
+            await api.numbers.get(1)
+        assert not isinstance(info.value, APIError)
+        with pytest.raises(VirtnumError, match="closed"):
+            await api.numbers.list()
+    assert len(calls(m)) == 1
+
+
+async def test_use_after_close_without_any_request() -> None:
+    api = AsyncClient(TOKEN, base_url=BASE)
+    await api.close()
+    with aioresponses() as m, pytest.raises(VirtnumError, match="closed"):
+        await api.numbers.get(1)
+    assert calls(m) == []
+
+
+async def test_closed_client_cannot_be_reentered() -> None:
+    api = AsyncClient(TOKEN, base_url=BASE)
+    async with api:
+        pass
+    assert api.is_closed
+    with pytest.raises(VirtnumError, match="closed"):
+        async with api:
+            pass
+
+
+async def test_close_twice_is_fine() -> None:
+    api = AsyncClient(TOKEN, base_url=BASE)
+    with aioresponses() as m:
+        m.get(NUMBER_1, payload=PAYLOAD)
+        await api.numbers.get(1)
+    await api.close()
+    await api.close()
+    assert api.is_closed
+
+
+async def test_close_twice_without_session() -> None:
+    api = AsyncClient(TOKEN, base_url=BASE)
+    assert not api.is_closed
+    await api.close()
+    await api.close()
+    assert api.is_closed
+
+
+async def test_with_options_changes_only_the_copy(sleeps: list[float]) -> None:
+    api = AsyncClient(TOKEN, base_url=BASE, max_retries=0, timeout=12.0)
+    try:
+        retrying = api.with_options(max_retries=5)
+        assert retrying is not api
+        assert retrying.max_retries == 5
+        assert api.max_retries == 0
+        assert retrying.base_url == api.base_url
+        assert retrying.timeout.total == 12.0
+        with aioresponses() as m:
+            m.get(NUMBER_1, status=503, body="busy")
+            m.get(NUMBER_1, payload=PAYLOAD)
+            assert (await retrying.numbers.get(1)).id == 1
+            m.get(NUMBER_1, status=503, body="busy")
+            with pytest.raises(InternalServerError) as info:
+                await api.numbers.get(1)
+        assert info.value.attempts == 1
+        assert len(sleeps) == 1
+        # one session for both
+        session = retrying._transport.session
+        assert session is not None
+        assert api._transport.session is session
+        assert retrying._transport._shared is api._transport._shared
+    finally:
+        await api.close()
+
+
+async def test_with_options_close_is_noop_and_original_close_closes_both() -> None:
+    api = AsyncClient(TOKEN, base_url=BASE, max_retries=0)
+    copy = api.with_options(max_retries=5)
+    with aioresponses() as m:
+        m.get(NUMBER_1, payload=PAYLOAD, repeat=True)
+        await copy.numbers.get(1)
+        await copy.close()
+        assert not api.is_closed
+        assert (await api.numbers.get(1)).id == 1
+        await api.close()
+        assert copy.is_closed
+        with pytest.raises(VirtnumError, match="closed"):
+            await copy.numbers.get(1)
+    assert len(calls(m)) == 2
+
+
+async def test_caller_session_is_not_closed() -> None:
+    session = aiohttp.ClientSession()
+    try:
+        api = AsyncClient(TOKEN, base_url=BASE, session=session, max_retries=0)
+        with aioresponses() as m:
+            m.get(NUMBER_1, payload=PAYLOAD)
+            assert (await api.numbers.get(1)).id == 1
+        await api.close()
+        assert api.is_closed
+        assert not session.closed
+    finally:
+        await session.close()

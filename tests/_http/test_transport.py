@@ -10,13 +10,11 @@ from aioresponses import aioresponses
 
 from virtnum import (
     APIConnectionError,
-    APIError,
     APIStatusError,
     APITimeoutError,
     AsyncClient,
     InternalServerError,
     RateLimitError,
-    VirtnumError,
     VirtualNumber,
 )
 
@@ -209,114 +207,3 @@ async def test_no_info_log_without_retry(
         with pytest.raises(InternalServerError):
             await mocked_client.numbers.get(1)
     assert [r for r in caplog.records if r.levelno >= logging.INFO] == []
-
-
-# ---------------------------------------------------------------- lifecycle
-
-
-async def test_use_after_close_raises() -> None:
-    api = AsyncClient(TOKEN, base_url=BASE, max_retries=0)
-    with aioresponses() as m:
-        m.get(NUMBER_1, payload=PAYLOAD, repeat=True)
-        assert (await api.numbers.get(1)).id == 1
-        await api.close()
-        assert api.is_closed
-        with pytest.raises(VirtnumError, match="closed") as info:
-            await api.numbers.get(1)
-        assert not isinstance(info.value, APIError)
-        with pytest.raises(VirtnumError, match="closed"):
-            await api.numbers.list()
-    assert len(calls(m)) == 1
-
-
-async def test_use_after_close_without_any_request() -> None:
-    api = AsyncClient(TOKEN, base_url=BASE)
-    await api.close()
-    with aioresponses() as m, pytest.raises(VirtnumError, match="closed"):
-        await api.numbers.get(1)
-    assert calls(m) == []
-
-
-async def test_closed_client_cannot_be_reentered() -> None:
-    api = AsyncClient(TOKEN, base_url=BASE)
-    async with api:
-        pass
-    assert api.is_closed
-    with pytest.raises(VirtnumError, match="closed"):
-        async with api:
-            pass
-
-
-async def test_close_twice_is_fine() -> None:
-    api = AsyncClient(TOKEN, base_url=BASE)
-    with aioresponses() as m:
-        m.get(NUMBER_1, payload=PAYLOAD)
-        await api.numbers.get(1)
-    await api.close()
-    await api.close()
-    assert api.is_closed
-
-
-async def test_close_twice_without_session() -> None:
-    api = AsyncClient(TOKEN, base_url=BASE)
-    assert not api.is_closed
-    await api.close()
-    await api.close()
-    assert api.is_closed
-
-
-async def test_with_options_changes_only_the_copy(sleeps: list[float]) -> None:
-    api = AsyncClient(TOKEN, base_url=BASE, max_retries=0, timeout=12.0)
-    try:
-        retrying = api.with_options(max_retries=5)
-        assert retrying is not api
-        assert retrying.max_retries == 5
-        assert api.max_retries == 0
-        assert retrying.base_url == api.base_url
-        assert retrying.timeout.total == 12.0
-        with aioresponses() as m:
-            m.get(NUMBER_1, status=503, body="busy")
-            m.get(NUMBER_1, payload=PAYLOAD)
-            assert (await retrying.numbers.get(1)).id == 1
-            m.get(NUMBER_1, status=503, body="busy")
-            with pytest.raises(InternalServerError) as info:
-                await api.numbers.get(1)
-        assert info.value.attempts == 1
-        assert len(sleeps) == 1
-        # one session for both
-        session = retrying._transport.session
-        assert session is not None
-        assert api._transport.session is session
-        assert retrying._transport._shared is api._transport._shared
-    finally:
-        await api.close()
-
-
-async def test_with_options_close_is_noop_and_original_close_closes_both() -> None:
-    api = AsyncClient(TOKEN, base_url=BASE, max_retries=0)
-    copy = api.with_options(max_retries=5)
-    with aioresponses() as m:
-        m.get(NUMBER_1, payload=PAYLOAD, repeat=True)
-        await copy.numbers.get(1)
-        await copy.close()
-        assert not api.is_closed
-        assert (await api.numbers.get(1)).id == 1
-        await api.close()
-        assert copy.is_closed
-        with pytest.raises(VirtnumError, match="closed"):
-            await copy.numbers.get(1)
-    assert len(calls(m)) == 2
-
-
-async def test_caller_session_is_not_closed() -> None:
-    session = aiohttp.ClientSession()
-    try:
-        api = AsyncClient(TOKEN, base_url=BASE, session=session, max_retries=0)
-        with aioresponses() as m:
-            m.get(NUMBER_1, payload=PAYLOAD)
-            assert (await api.numbers.get(1)).id == 1
-        await api.close()
-        assert api.is_closed
-        assert not session.closed
-    finally:
-        await session.close()
