@@ -1,4 +1,5 @@
-"""The transport through AsyncClient, with aiohttp mocked by aioresponses (no network)."""
+"""The request loop through AsyncClient, with aiohttp mocked by aioresponses (no network):
+a success's model, and retries (their pauses, their count, their log lines)."""
 
 from __future__ import annotations
 
@@ -18,15 +19,7 @@ from virtnum import (
     VirtualNumber,
 )
 
-from ._calls import (
-    BASE,
-    LIST_PATTERN,
-    NUMBER_1,
-    PAYLOAD,
-    TOKEN,
-    calls,
-    only_call,
-)
+from ._calls import BASE, LIST_PATTERN, NUMBER_1, PAYLOAD, TOKEN, calls, only_call
 
 # ---------------------------------------------------------------- success paths
 
