@@ -162,8 +162,9 @@ def _method(ctx: Context) -> str:
   result and a full collection, minus before (deterministic; Python allocations only),
   in separate untimed runs. "Peak RSS growth" = the resident-set high-water mark
   (`VmHWM`, reset just before the work) minus the RSS before it, in a fresh process per
-  measurement (`_rss.py`). tracemalloc's own peak is shown for scenario 4 but not used
-  for targets: it sees only Python's allocator, not what the OS backs with memory.
+  measurement (`_rss.py`), the median of 3 such processes per side. tracemalloc's own
+  peak is shown for scenario 4 but not used for targets: it sees only Python's
+  allocator, not what the OS backs with memory.
 - Baselines: aiohttp `session.get` + `await resp.json()` (stdlib `json`) of the same
   URL; for bulk gets, the same under `asyncio.gather` + `asyncio.Semaphore`. The SDK
   decodes with `decode_list` (msgspec straight into its frozen attrs models, after a key

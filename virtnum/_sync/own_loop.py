@@ -3,10 +3,10 @@
 Each thread that calls a Client gets a loop of its own, made lazily, kept for the next
 call and driven by ``run_forever``, which the call itself stops as it ends (one loop
 iteration fewer than ``run_until_complete``, whose done callback waits for the next
-one). The async client keeps an aiohttp session
-per loop; a loop's session closes when the loop shuts down (its watcher is an async
-generator, see ``_http.sessions``). A loop is shut when the client closes, or when its
-thread ends (the thread-local entry is dropped then).
+one). The async client keeps an aiohttp session per loop; a loop's session closes when
+the loop shuts down (its watcher is an async generator, see ``_http.sessions``). A loop
+is shut when the client closes, or when its thread ends (the thread-local entry is
+dropped then).
 """
 
 from __future__ import annotations
