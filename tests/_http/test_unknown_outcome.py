@@ -12,6 +12,7 @@ from virtnum import (
     AsyncClient,
     NumberType,
     OutcomeUnknownError,
+    ResponseValidationError,
 )
 from virtnum.testing import FakeServer
 
@@ -88,3 +89,36 @@ async def test_a_delete_resent_after_a_lost_answer_is_an_unknown_outcome(
             await client.numbers.delete(deletable)
     assert "probably deleted it" in str(info.value)
     assert info.value.attempts == 2
+
+
+async def test_a_delete_resent_after_a_lost_answer_then_answered_by_a_page_is_unknown(
+    server: FakeServer,
+) -> None:
+    """The lost attempt may have deleted it; the page that answered the resend is not the
+    API's answer, so it settles nothing (the stateful test found this one)."""
+    server.faults.reset(count=1)
+    server.faults.garbage(count=1)
+    async with AsyncClient(TOKEN, base_url=server.url, max_retries=2) as client:
+        with pytest.raises(OutcomeUnknownError, match="probably deleted it") as info:
+            await client.numbers.delete(3)
+    assert "not JSON" in str(info.value)
+
+
+async def test_an_update_resent_after_a_lost_answer_then_answered_by_a_page_is_unknown(
+    server: FakeServer,
+) -> None:
+    server.faults.reset(count=1)
+    server.faults.garbage(count=1)
+    async with AsyncClient(TOKEN, base_url=server.url, max_retries=2) as client:
+        with pytest.raises(OutcomeUnknownError, match="may have been applied"):
+            await client.numbers.update(3, comment="new", purpose="company")
+
+
+async def test_a_page_answering_a_write_at_once_is_still_a_validation_error(
+    server: FakeServer,
+) -> None:
+    server.faults.garbage(count=1)
+    async with AsyncClient(TOKEN, base_url=server.url) as client:
+        with pytest.raises(ResponseValidationError) as info:
+            await client.numbers.delete(3)
+    assert not isinstance(info.value, OutcomeUnknownError)

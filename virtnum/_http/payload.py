@@ -13,7 +13,8 @@ import attrs
 from aiohttp.client_proto import ResponseHandler
 from yarl import URL
 
-from virtnum._http.failures import request_id_of
+import virtnum._errors as errors
+from virtnum._http.failures import request_id_of, unknown_outcome
 from virtnum._redact import snippet
 
 __all__ = ["Payload"]
@@ -33,6 +34,8 @@ class Payload:
     attempts: int = 1
     elapsed: float = attrs.field(default=0.0, eq=False)  # seconds, retries included
     carrier: ResponseHandler | None = attrs.field(default=None, repr=False, eq=False)
+    #: An earlier attempt of this call was sent and its answer lost.
+    answer_lost: bool = attrs.field(default=False, eq=False)
 
     def distrust(self) -> None:
         """Never reuse the connection this body came on: it is not the answer to its
@@ -40,6 +43,14 @@ class Payload:
         Marked, not closed: another request may be reading on it right now."""
         if self.carrier is not None:
             self.carrier.force_close()
+
+    def refused(self, error: errors.APIError) -> errors.APIError:
+        """The error of a write whose answer is not one (``error``, a body that fails
+        validation): an unknown outcome when an earlier attempt, whose answer was lost,
+        may have applied it."""
+        if self.answer_lost and self.method not in ("GET", "HEAD"):
+            return unknown_outcome(error)
+        return error
 
     def snippet(self) -> str:
         """The start of the body as text, with the secrets cut out."""

@@ -259,6 +259,7 @@ class Transport:
             attempts=tries.attempts,
             elapsed=time.monotonic() - began,
             carrier=response.carrier,
+            answer_lost=tries.answer_lost,
         )
 
 

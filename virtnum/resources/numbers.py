@@ -175,7 +175,10 @@ class AsyncNumbers:
         password = body.get("password")
         secrets = (password,) if isinstance(password, str) else ()
         payload = await self._transport.request(method, path, body=body, redact=secrets)
-        number = decode_one(payload, VirtualNumber)
+        try:
+            number = decode_one(payload, VirtualNumber)
+        except ResponseValidationError as exc:
+            raise payload.refused(exc) from None
         if "password" not in number.extra:
             return number
         kept = {key: value for key, value in number.extra.items() if key != "password"}
@@ -246,9 +249,9 @@ class AsyncNumbers:
             return
         try:
             decode_one(payload, VirtualNumber, expect_id=id)
-        except ResponseValidationError:
+        except ResponseValidationError as exc:
             payload.distrust()
-            raise
+            raise payload.refused(exc) from None
 
     async def list_available_mobile(self) -> builtins.list[AvailableMobileNumber]:
         """``GET /numbers/def-virtual-number-capacity``: the mobile numbers the account's
