@@ -13,9 +13,13 @@ def ids_of(server: FakeServer, kind: str, count: int) -> list[int]:
     return [i for i, r in server.numbers.items() if r["type"] == kind][:count]
 
 
-def first_of_type(server: FakeServer, kind: str) -> int:
-    """The id of the first record of type ``kind``."""
-    return next(i for i, r in server.numbers.items() if r["type"] == kind)
+def first_of(server: FakeServer, kind: str, **fields: Any) -> int:
+    """The id of the server's first number of type ``kind`` with ``fields``."""
+    return next(
+        i
+        for i, r in server.numbers.items()
+        if r["type"] == kind and all(r[k] == v for k, v in fields.items())
+    )
 
 
 def puts(server: FakeServer) -> list[dict[str, Any]]:

@@ -20,7 +20,7 @@ from virtnum import (
 )
 from virtnum.testing import FakeServer
 
-from .._records import first_of_type
+from .._records import first_of
 
 PASSWORD = "pw-Very-SECRET-31"
 SIP = {
@@ -39,7 +39,7 @@ def sent_body(server: FakeServer) -> dict[str, object]:
 async def test_update_sends_id_and_the_given_fields(
     client: AsyncClient, server: FakeServer
 ) -> None:
-    number_id = first_of_type(server, "def")
+    number_id = first_of(server, "def")
     echoed = await client.numbers.update(number_id, purpose="employee", employee_id=42)
     assert sent_body(server) == {"id": number_id, "purpose": "employee", "employee_id": 42}
     assert server.requests[-1].method == "PUT"
@@ -50,7 +50,7 @@ async def test_update_sends_id_and_the_given_fields(
 
 
 async def test_update_comment_none_clears_it(client: AsyncClient, server: FakeServer) -> None:
-    number_id = first_of_type(server, "abc")
+    number_id = first_of(server, "abc")
     server.numbers[number_id].update(purpose="company", employee_id=None)
     await client.numbers.update(number_id, comment=None)
     assert sent_body(server) == {"id": number_id, "comment": None, "purpose": "company"}
@@ -61,7 +61,7 @@ async def test_update_comment_none_clears_it(client: AsyncClient, server: FakeSe
 async def test_update_refuses_to_repeat_employee_with_no_employee_id_on_record(
     client: AsyncClient, server: FakeServer, kind: str
 ) -> None:
-    number_id = first_of_type(server, kind)
+    number_id = first_of(server, kind)
     server.numbers[number_id].update(purpose="employee", employee_id=None, comment="old")
     with pytest.raises(ValueError, match="pass employee_id or another purpose"):
         await client.numbers.update(number_id, comment="new")
@@ -93,7 +93,7 @@ async def test_update_refuses_bad_input_before_sending(
 async def test_the_server_refuses_what_a_number_kind_does_not_accept(
     client: AsyncClient, server: FakeServer
 ) -> None:
-    city = first_of_type(server, "abc")
+    city = first_of(server, "abc")
     with pytest.raises(BadRequestError, match="status 400"):
         await client.numbers.update(city, purpose="employee", employee_id=1)
 
@@ -219,12 +219,12 @@ async def test_add_mobile_creates_an_activating_def_number(
 async def test_delete_removes_a_number_but_not_a_city_one(
     client: AsyncClient, server: FakeServer
 ) -> None:
-    mobile = first_of_type(server, "def")
+    mobile = first_of(server, "def")
     assert await client.numbers.delete(mobile) is None
     assert server.requests[-1].method == "DELETE"
     with pytest.raises(NotFoundError):
         await client.numbers.get(mobile)
-    city = first_of_type(server, "abc")
+    city = first_of(server, "abc")
     with pytest.raises(BadRequestError, match="status 400"):
         await client.numbers.delete(city)
     assert city in server.numbers
@@ -233,7 +233,7 @@ async def test_delete_removes_a_number_but_not_a_city_one(
 
 
 def test_the_sync_client_writes_too(sync_client: Client, threaded_server: FakeServer) -> None:
-    number_id = first_of_type(threaded_server, "def")
+    number_id = first_of(threaded_server, "def")
     assert (
         sync_client.numbers.update(number_id, comment="sync", purpose="company").comment == "sync"
     )

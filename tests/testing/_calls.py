@@ -47,15 +47,6 @@ async def call(
         return response.status, response.content_type, json.loads(await response.read())
 
 
-def first_of(server: FakeServer, kind: str, **fields: Any) -> int:
-    """The id of the server's first number of type ``kind`` with ``fields``."""
-    return next(
-        i
-        for i, r in server.numbers.items()
-        if r["type"] == kind and all(r[k] == v for k, v in fields.items())
-    )
-
-
 def state_of(server: FakeServer) -> Any:
     """A copy of all the server stores: numbers, secrets and the capacity list."""
     return copy.deepcopy((server.numbers, server.secrets, server.capacity.available))

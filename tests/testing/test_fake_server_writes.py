@@ -12,7 +12,8 @@ import pytest
 from virtnum import AsyncClient, Purpose
 from virtnum.testing import FakeServer
 
-from ._calls import MOBILE, PATH, SIP, assert_refused, call, first_of
+from .._records import first_of
+from ._calls import MOBILE, PATH, SIP, assert_refused, call
 
 # -- Why 1: write bodies of the wrong types or formats ---------------------------------
 

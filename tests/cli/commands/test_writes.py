@@ -14,7 +14,7 @@ from virtnum.cli import EXIT_CODES, RowsFailed
 from virtnum.testing import FakeServer
 from virtnum.testing.pytest_plugin import serving_in_thread
 
-from ..._records import first_of_type
+from ..._records import first_of
 from ..._support import TOKEN, run_cli, run_cli_on_a_terminal
 
 PASSWORD = "sip-Pa55-very-secret"
@@ -60,7 +60,7 @@ def test_available_lists_the_capacity(threaded_server: FakeServer) -> None:
 def test_update_sends_what_changes_and_the_purpose_a_mobile_number_needs(
     threaded_server: FakeServer,
 ) -> None:
-    number_id = first_of_type(threaded_server, "def")
+    number_id = first_of(threaded_server, "def")
     purpose = threaded_server.numbers[number_id]["purpose"]
     result = run_cli(
         threaded_server,
@@ -76,7 +76,7 @@ def test_update_sends_what_changes_and_the_purpose_a_mobile_number_needs(
 
 
 def test_update_purpose_employee_then_clear_the_comment(threaded_server: FakeServer) -> None:
-    number_id = first_of_type(threaded_server, "def")
+    number_id = first_of(threaded_server, "def")
     args = ["numbers", "update", str(number_id), "--format", "json", "--fields", "id,purpose"]
     result = run_cli(threaded_server, *args, "--purpose", "employee", "--employee-id", "77")
     assert result.returncode == 0, result.stderr
@@ -96,7 +96,7 @@ def test_update_purpose_employee_then_clear_the_comment(threaded_server: FakeSer
 
 
 def test_update_with_nothing_different_sends_no_write(threaded_server: FakeServer) -> None:
-    number_id = first_of_type(threaded_server, "abc")
+    number_id = first_of(threaded_server, "abc")
     comment = threaded_server.numbers[number_id]["comment"] or "same"
     threaded_server.numbers[number_id]["comment"] = comment
     result = run_cli(threaded_server, "numbers", "update", str(number_id), "--comment", comment)
@@ -161,7 +161,7 @@ def test_delete_with_yes_deletes_each_id(threaded_server: FakeServer) -> None:
 
 
 def test_delete_shows_what_went_before_a_refusal(threaded_server: FakeServer) -> None:
-    mobile, city = first_of_type(threaded_server, "def"), first_of_type(threaded_server, "abc")
+    mobile, city = first_of(threaded_server, "def"), first_of(threaded_server, "abc")
     result = run_cli(
         threaded_server, "numbers", "delete", str(mobile), str(city), "--yes", "--format", "jsonl"
     )
@@ -186,7 +186,7 @@ def test_delete_without_yes_off_a_terminal_refuses_and_sends_nothing(
 
 @pytest.mark.parametrize(("reply", "deleted"), [("y\n", True), ("n\n", False), ("\n", False)])
 def test_delete_asks_on_a_terminal(threaded_server: FakeServer, reply: str, deleted: bool) -> None:
-    number_id = first_of_type(threaded_server, "def")
+    number_id = first_of(threaded_server, "def")
     code, stdout, terminal = run_cli_on_a_terminal(
         threaded_server, "numbers", "delete", str(number_id), answers=[("[y/N]", reply)]
     )
