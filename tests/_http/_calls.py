@@ -21,19 +21,19 @@ PAYLOAD = {"id": 1, "number": "79200000001", "type": "def", "state": "active"}
 E = TypeVar("E", bound=BaseException)
 
 
-def _url_of(call: str) -> str | re.Pattern[str]:
-    """The URL that the ``call`` of ``_call`` requests."""
+def url_of(call: str) -> str | re.Pattern[str]:
+    """The URL that the ``call`` of ``get_or_list`` requests."""
     return LIST_PATTERN if call == "list" else NUMBER_1
 
 
-async def _call(client: AsyncClient, call: str, **query: str) -> Any:
+async def get_or_list(client: AsyncClient, call: str, **query: str) -> Any:
     """``numbers.get(1)`` for the ``"get"`` case of a test, else ``numbers.list(**query)``."""
     if call == "get":
         return await client.numbers.get(1)
     return await client.numbers.list(**query)
 
 
-async def _get_error(client: AsyncClient, kind: type[E], **answer: Any) -> E:
+async def get_error(client: AsyncClient, kind: type[E], **answer: Any) -> E:
     """The ``kind`` of error ``numbers.get(1)`` raises when its URL answers ``answer``."""
     with aioresponses() as m:
         m.get(NUMBER_1, **answer)
@@ -48,11 +48,13 @@ def calls(m: aioresponses) -> list[tuple[str, URL, Any]]:
 
 
 def only_call(m: aioresponses) -> Any:
+    """The one request aioresponses saw (fails when there were more or none)."""
     made = calls(m)
     assert len(made) == 1, made
     return made[0][2]
 
 
 def assert_no_token(*texts: object) -> None:
+    """None of ``texts`` holds the mocked client's token."""
     for text in texts:
         assert TOKEN not in str(text), text

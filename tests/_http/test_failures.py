@@ -16,7 +16,7 @@ from virtnum._http.failures import connection_failure, request_id_of
 from virtnum._redact import Redactor, secret_forms
 
 from .._secrets import refusing_port
-from ._calls import NUMBER_1, _call, _get_error, _url_of
+from ._calls import NUMBER_1, get_error, get_or_list, url_of
 
 TOKEN = "tok-Q7-secret"
 API = "https://api.example.test:8443"
@@ -121,9 +121,9 @@ async def test_aiohttp_exceptions_become_api_errors(
     call: str,
 ) -> None:
     with aioresponses() as m:
-        m.get(_url_of(call), exception=exception)
+        m.get(url_of(call), exception=exception)
         with pytest.raises(APIConnectionError) as info:
-            await _call(mocked_client, call, state="active")
+            await get_or_list(mocked_client, call, state="active")
     error = info.value
     assert type(error) is error_class
     assert marker in str(error)
@@ -135,6 +135,6 @@ async def test_aiohttp_exceptions_become_api_errors(
 
 
 async def test_timeout_is_a_connection_error(mocked_client: AsyncClient) -> None:
-    error = await _get_error(mocked_client, APIConnectionError, exception=TimeoutError())
+    error = await get_error(mocked_client, APIConnectionError, exception=TimeoutError())
     assert isinstance(error, APITimeoutError)
     assert error.url == NUMBER_1

@@ -8,7 +8,7 @@ from aioresponses import aioresponses
 
 from virtnum import AsyncClient, ResponseValidationError
 
-from ._calls import _call, _get_error, _url_of
+from ._calls import get_error, get_or_list, url_of
 
 
 @pytest.mark.parametrize("call", ["get", "list"])
@@ -17,9 +17,9 @@ async def test_html_200_raises_response_validation_error(
 ) -> None:
     html = "<html><body>Maintenance window</body></html>"
     with aioresponses() as m:
-        m.get(_url_of(call), status=200, body=html, content_type="text/html")
+        m.get(url_of(call), status=200, body=html, content_type="text/html")
         with pytest.raises(ResponseValidationError) as info:
-            await _call(mocked_client, call)
+            await get_or_list(mocked_client, call)
     message = str(info.value)
     assert "Maintenance window" in message
     assert "<html>" in message
@@ -30,14 +30,14 @@ async def test_html_200_raises_response_validation_error(
 async def test_empty_200_raises_response_validation_error(
     mocked_client: AsyncClient, body: str
 ) -> None:
-    error = await _get_error(mocked_client, ResponseValidationError, status=200, body=body)
+    error = await get_error(mocked_client, ResponseValidationError, status=200, body=body)
     assert "empty" in str(error)
     assert error.__cause__ is None
     assert error.__context__ is None
 
 
 async def test_html_200_snippet_is_bounded(mocked_client: AsyncClient) -> None:
-    error = await _get_error(
+    error = await get_error(
         mocked_client, ResponseValidationError, status=200, body="<html>" + "a" * 100_000
     )
     assert "<html>" in str(error)

@@ -28,10 +28,10 @@ from ._calls import (
     NUMBERS,
     PAYLOAD,
     TOKEN,
-    _call,
-    _get_error,
-    _url_of,
     calls,
+    get_error,
+    get_or_list,
+    url_of,
 )
 
 
@@ -58,9 +58,9 @@ async def test_status_maps_to_error_class(
     mocked_client: AsyncClient, status: int, error_class: type[APIStatusError], call: str
 ) -> None:
     with aioresponses() as m:
-        m.get(_url_of(call), status=status, body="nope")
+        m.get(url_of(call), status=status, body="nope")
         with pytest.raises(APIStatusError) as info:
-            await _call(mocked_client, call, state="active")
+            await get_or_list(mocked_client, call, state="active")
     error = info.value
     assert type(error) is error_class
     assert isinstance(error, APIError)
@@ -73,7 +73,7 @@ async def test_status_maps_to_error_class(
 
 
 async def test_403_message_mentions_allow_list(mocked_client: AsyncClient) -> None:
-    error = await _get_error(mocked_client, PermissionDeniedError, status=403, body="Forbidden")
+    error = await get_error(mocked_client, PermissionDeniedError, status=403, body="Forbidden")
     assert "allow-list" in str(error)
 
 
@@ -97,7 +97,7 @@ async def test_error_carries_request_details(mocked_client: AsyncClient) -> None
 
 
 async def test_a_request_id_echoing_the_token_is_redacted(mocked_client: AsyncClient) -> None:
-    error = await _get_error(
+    error = await get_error(
         mocked_client,
         InternalServerError,
         status=500,
@@ -131,7 +131,7 @@ async def test_hooks_and_raw_responses_see_the_redacted_request_id() -> None:
 
 
 async def test_request_id_is_none_without_header(mocked_client: AsyncClient) -> None:
-    error = await _get_error(mocked_client, InternalServerError, status=500, body="boom")
+    error = await get_error(mocked_client, InternalServerError, status=500, body="boom")
     assert error.request_id is None
     assert error.body == "boom"
 
@@ -147,19 +147,19 @@ async def test_error_url_has_no_query_string(mocked_client: AsyncClient) -> None
 
 @pytest.mark.parametrize("body", ["x" * 100_000, "я" * 50_000, "€" * 10_000])
 async def test_huge_body_is_truncated(mocked_client: AsyncClient, body: str) -> None:
-    error = await _get_error(mocked_client, InternalServerError, status=500, body=body)
+    error = await get_error(mocked_client, InternalServerError, status=500, body=body)
     assert 0 < len(error.body) <= 500
     assert body.startswith(error.body.rstrip("\ufffd"))
     assert len(str(error)) < 1000
 
 
 async def test_rate_limit_parses_retry_after(mocked_client: AsyncClient) -> None:
-    error = await _get_error(
+    error = await get_error(
         mocked_client, RateLimitError, status=429, body="slow down", headers={"Retry-After": "7"}
     )
     assert error.retry_after == 7.0
 
 
 async def test_rate_limit_without_retry_after(mocked_client: AsyncClient) -> None:
-    error = await _get_error(mocked_client, RateLimitError, status=429, body="slow down")
+    error = await get_error(mocked_client, RateLimitError, status=429, body="slow down")
     assert error.retry_after is None

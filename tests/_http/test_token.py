@@ -28,9 +28,9 @@ from ._calls import (
     NUMBER_1,
     PAYLOAD,
     TOKEN,
-    _get_error,
     assert_no_token,
     calls,
+    get_error,
 )
 
 
@@ -89,7 +89,7 @@ async def test_token_never_in_errors_repr_or_logs(
 
 
 async def test_echoed_token_is_replaced_in_body(mocked_client: AsyncClient) -> None:
-    error = await _get_error(
+    error = await get_error(
         mocked_client, BadRequestError, status=400, body=f'{{"error": "invalid token {TOKEN}"}}'
     )
     assert TOKEN not in error.body
@@ -102,7 +102,7 @@ async def test_token_straddling_body_truncation_is_not_leaked(mocked_client: Asy
     """The body is cut to 500 characters before the token is cut out, so a token that
     straddles character 500 leaves its first part in ``.body``."""
     body = "x" * 490 + TOKEN + "y" * 100
-    error = await _get_error(mocked_client, BadRequestError, status=400, body=body)
+    error = await get_error(mocked_client, BadRequestError, status=400, body=body)
     assert len(error.body) <= 500
     assert TOKEN[:10] not in error.body  # "tok-SECRET"
 
