@@ -11,6 +11,7 @@ from virtnum._http.retry import (
     RetryPolicy,
     Stop,
     Tries,
+    lost_write,
     next_step,
 )
 
@@ -176,3 +177,20 @@ def test_a_write_answered_by_a_303_is_never_resent(failure: Failure) -> None:
 def test_a_lost_answer_after_a_writes_303_is_not_an_unknown_outcome() -> None:
     lost = Failure(None, answer_lost=True, answered=True)
     assert next_step("POST", lost, after(1), POLICY) is Stop.GIVE_UP
+
+
+@pytest.mark.parametrize(
+    ("method", "lost", "expected"),
+    [
+        ("PUT", True, True),
+        ("delete", True, True),
+        ("POST", True, True),
+        ("GET", True, False),
+        ("HEAD", True, False),
+        ("PUT", False, False),
+    ],
+)
+def test_a_lost_answer_marks_only_a_writes_later_answer(
+    method: str, lost: bool, expected: bool
+) -> None:
+    assert lost_write(method, after(2, answer_lost=lost)) is expected

@@ -34,8 +34,8 @@ class Payload:
     attempts: int = 1
     elapsed: float = attrs.field(default=0.0, eq=False)  # seconds, retries included
     carrier: ResponseHandler | None = attrs.field(default=None, repr=False, eq=False)
-    #: An earlier attempt of this call was sent and its answer lost.
-    answer_lost: bool = attrs.field(default=False, eq=False)
+    #: This call is a write, and an earlier attempt of it was sent and its answer lost.
+    write_answer_lost: bool = attrs.field(default=False, eq=False)
 
     def distrust(self) -> None:
         """Never reuse the connection this body came on: it is not the answer to its
@@ -48,9 +48,7 @@ class Payload:
         """The error of a write whose answer is not one (``error``, a body that fails
         validation): an unknown outcome when an earlier attempt, whose answer was lost,
         may have applied it."""
-        if self.answer_lost and self.method not in ("GET", "HEAD"):
-            return unknown_outcome(error)
-        return error
+        return unknown_outcome(error) if self.write_answer_lost else error
 
     def snippet(self) -> str:
         """The start of the body as text, with the secrets cut out."""

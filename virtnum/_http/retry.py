@@ -29,6 +29,7 @@ __all__ = [
     "Tries",
     "backoff_delay",
     "failure_of",
+    "lost_write",
     "next_step",
     "overload_delay",
 ]
@@ -173,6 +174,12 @@ def next_step(
     if isinstance(step, Retry) and time_left is not None and step.delay >= time_left:
         step = Stop.GIVE_UP
     return Stop.OUTCOME_UNKNOWN if step is Stop.GIVE_UP and unknown else step
+
+
+def lost_write(method: str, tries: Tries) -> bool:
+    """Whether an earlier attempt of this call, a write, was sent and its answer lost:
+    then a later answer that turns out not to be one leaves its outcome unknown."""
+    return tries.answer_lost and method.upper() not in _READS
 
 
 def _outcome_unknown(method: str, failure: Failure, tries: Tries) -> bool:

@@ -33,7 +33,15 @@ from virtnum._http.failures import (
 from virtnum._http.observers import Ended, Observer, observers_for
 from virtnum._http.payload import Payload
 from virtnum._http.proxy import EnvProxies
-from virtnum._http.retry import Retry, RetryPolicy, Stop, Tries, failure_of, next_step
+from virtnum._http.retry import (
+    Retry,
+    RetryPolicy,
+    Stop,
+    Tries,
+    failure_of,
+    lost_write,
+    next_step,
+)
 from virtnum._http.shared import Shared, headers_for
 from virtnum._logs import logger
 from virtnum._redact import Redactor
@@ -259,7 +267,7 @@ class Transport:
             attempts=tries.attempts,
             elapsed=time.monotonic() - began,
             carrier=response.carrier,
-            answer_lost=tries.answer_lost,
+            write_answer_lost=lost_write(exchange.method, tries),
         )
 
 
